@@ -1,0 +1,23 @@
+"""The entry point: assembles every layer's routes and jobs into one app (`uvicorn podium.asgi:app`)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from podium.platform.app import create_app, setup_logging
+from podium.settings import Settings, get_settings
+from podium.workers.registry import JOBS
+
+# Webhook receivers authenticate by signature, not by CSRF token (issue 6 adds Stripe's).
+CSRF_EXEMPT = ("/payments/stripe/webhook",)
+
+
+def build_app(settings: Settings | None = None, *, database_url: str | None = None) -> Starlette:
+    settings = settings or get_settings()
+    return create_app(settings, routes=[], registry=JOBS, csrf_exempt=CSRF_EXEMPT, database_url=database_url)
+
+
+def app_factory() -> Starlette:
+    settings = get_settings()
+    setup_logging(settings)
+    return build_app(settings)

@@ -1,0 +1,1 @@
+"""Competitions, tracks, divisions, rounds, projects and financing (grows with issue 3)."""

@@ -1,0 +1,1 @@
+"""Judges, conflicts, rubrics, assignments, scores and rankings (grows with issue 4)."""

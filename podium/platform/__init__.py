@@ -1,0 +1,1 @@
+"""The app shell: users, auth, sessions, summits, jobs, mail, i18n. Imports no domain package."""

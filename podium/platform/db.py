@@ -1,0 +1,80 @@
+"""Tortoise configuration, start-up and migrations for both SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise import Tortoise, connections
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from podium.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Each Tortoise app owns its tables and its migrations package. Later issues add
+# "competitions" and "judging" here; foreign keys across apps are "platform.User".
+APPS: dict[str, list[str]] = {
+    "platform": [
+        "podium.platform.users.models",
+        "podium.platform.summits.models",
+        "podium.platform.notifications.models",
+        "podium.platform.audit",
+    ],
+}
+
+
+def database_url(settings: Settings) -> str:
+    url = settings.effective_database_url
+    if url.startswith("sqlite://"):
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        return url
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("minsize", str(settings.db_pool_min))
+    query.setdefault("maxsize", str(settings.db_pool_max))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def tortoise_config(settings: Settings, url: str | None = None) -> dict[str, Any]:
+    return {
+        "connections": {"default": url or database_url(settings)},
+        "apps": {
+            label: {"models": modules, "default_connection": "default", "migrations": f"podium.{label}.migrations"}
+            for label, modules in APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(settings: Settings, url: str | None = None) -> None:
+    await Tortoise.init(config=tortoise_config(settings, url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def ping() -> None:
+    await connections.get("default").execute_query("SELECT 1")
+
+
+async def migrate(settings: Settings, url: str | None = None) -> list[str]:
+    """Apply every pending migration; returns the names applied."""
+    applied: list[str] = []
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app_label}.{name}")
+            log.info("migration applied: %s.%s", app_label, name)
+
+    await tortoise_migrate(config=tortoise_config(settings, url), progress=progress)
+    return applied
+
+
+def placeholder(index: int) -> str:
+    """The positional parameter marker of the current database ($1 on PostgreSQL, ? on SQLite)."""
+    dialect = connections.get("default").capabilities.dialect
+    return f"${index}" if dialect == "postgres" else "?"

@@ -1,0 +1,55 @@
+"""Turning submitted fields into typed objects, or InvalidInput with a message a person can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.datastructures import FormData
+
+from podium.platform.errors import NON_FIELD, InvalidInput
+from podium.platform.i18n import gettext as _
+
+
+class Form(BaseModel):
+    """A pydantic model whose errors become InvalidInput keyed by field name."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
+    # Field name -> callable returning the translated message shown when that field is wrong.
+    field_messages: ClassVar[dict[str, Any]] = {}
+
+
+F = TypeVar("F", bound=Form)
+
+
+def values_of(data: FormData | Mapping[str, Any]) -> dict[str, Any]:
+    """Plain dict of the submitted values (text fields only), for re-rendering a form after an error."""
+    if isinstance(data, FormData):
+        return {key: value for key, value in data.multi_items() if isinstance(value, str)}
+    return dict(data)
+
+
+def parse(form: type[F], data: FormData | Mapping[str, Any]) -> F:
+    try:
+        return form.model_validate(values_of(data))
+    except ValidationError as exc:
+        raise InvalidInput(errors_from(form, exc)) from None
+
+
+def errors_from(form: type[Form], exc: ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else NON_FIELD
+        if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+            message = str(error["ctx"]["error"])
+        elif field in form.field_messages:
+            message = str(form.field_messages[field]())
+        elif error["type"] == "missing":
+            message = _("This field is required.")
+        else:
+            message = _("Check this value.")
+        errors.setdefault(field, [])
+        if message not in errors[field]:
+            errors[field].append(message)
+    return errors

@@ -1,0 +1,1 @@
+"""The notification outbox: one row per message, keyed so that a job run twice sends once."""

@@ -1,0 +1,92 @@
+"""Summit set-up and role forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import field_validator, model_validator
+
+from podium.platform import i18n
+from podium.platform.forms import Form
+from podium.platform.i18n import gettext as _
+from podium.platform.summits.models import Role
+from podium.platform.users.forms import normalize_email
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+
+
+class SummitForm(Form):
+    slug: str
+    name_en: str = ""
+    name_zh: str = ""
+    description_en: str = ""
+    description_zh: str = ""
+    venue_en: str = ""
+    venue_zh: str = ""
+    starts_on: date
+    ends_on: date
+    timezone: str = "Asia/Shanghai"
+    currency: str = "CNY"
+
+    field_messages = {  # noqa: RUF012 - read-only by convention
+        "starts_on": lambda: _("Enter the first day, like 2026-09-20."),
+        "ends_on": lambda: _("Enter the last day, like 2026-09-22."),
+    }
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        value = value.lower()
+        if not SLUG.match(value):
+            raise ValueError(_("Use lower-case letters, digits and dashes, like hicool-2026."))
+        return value
+
+    @field_validator("name_en", "name_zh", "venue_en", "venue_zh")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value) > 200:
+            raise ValueError(_("Use at most %(max)d characters.", max=200))
+        return value
+
+    @field_validator("description_en", "description_zh")
+    @classmethod
+    def _long(cls, value: str) -> str:
+        if len(value) > 20000:
+            raise ValueError(_("Use at most %(max)d characters.", max=20000))
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        if not i18n.is_timezone(value):
+            raise ValueError(_("Choose a time zone from the list."))
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        value = value.upper()
+        if not i18n.is_currency(value):
+            raise ValueError(_("Enter a three-letter currency code, like CNY or USD."))
+        return value
+
+    @model_validator(mode="after")
+    def _checks(self) -> SummitForm:
+        if not self.name_en and not self.name_zh:
+            raise ValueError(_("Give the summit a name in at least one language."))
+        if self.ends_on < self.starts_on:
+            raise ValueError(_("The last day cannot be before the first day."))
+        return self
+
+
+class GrantRoleForm(Form):
+    email: str
+    role: Role
+
+    field_messages = {"role": lambda: _("Choose a role from the list.")}  # noqa: RUF012
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return normalize_email(value)

@@ -1,0 +1,57 @@
+"""Jinja2 environment: gettext, locale-aware filters, and the per-request context (no database access)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from podium.platform import i18n
+from podium.platform.web import notice
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _request_context(request: Request) -> dict[str, Any]:
+    state = request.state
+    return {
+        "actor": getattr(state, "actor", None),
+        "locale": i18n.get_locale(),
+        "html_lang": "zh-Hans" if i18n.get_locale() == "zh_Hans" else "en",
+        "viewer_tz": i18n.get_timezone(),
+        "csrf_token": getattr(state, "csrf_token", ""),
+        "locales": i18n.LOCALE_NAMES,
+        "notice": notice(request),
+        "path": request.url.path,
+    }
+
+
+def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([*(extra_dirs or []), TEMPLATE_DIR])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        datetime=i18n.format_datetime,
+        date=i18n.format_date,
+        date_range=i18n.format_date_range,
+        money=i18n.format_money,
+        country=i18n.country_name,
+        tzlabel=i18n.timezone_label,
+    )
+    env.globals.update(localized=i18n.localized)
+    return env
+
+
+def make_templates(env: jinja2.Environment | None = None) -> Jinja2Templates:
+    return Jinja2Templates(env=env or make_environment(), context_processors=[_request_context])

@@ -1,0 +1,25 @@
+"""JOBS: every job function and cron job, for `podium worker` and the embedded in-process worker alike."""
+
+from __future__ import annotations
+
+from arq import cron, func
+
+from podium.platform.jobs import JobName, JobRegistry
+from podium.platform.notifications.services import MAX_ATTEMPTS
+from podium.workers.maintenance import purge_expired_sessions
+from podium.workers.notifications import release_stale_notifications, send_notification
+
+FUNCTIONS = [
+    # keep_result=0: the job id "notification:<id>" must be reusable once a run has finished.
+    func(send_notification, name=JobName.SEND_NOTIFICATION, keep_result=0, max_tries=MAX_ATTEMPTS + 1),
+    func(purge_expired_sessions, name=JobName.PURGE_EXPIRED_SESSIONS, keep_result=0),
+    func(release_stale_notifications, name=JobName.RELEASE_STALE_NOTIFICATIONS, keep_result=0),
+]
+
+CRON_JOBS = [
+    cron(purge_expired_sessions, name=f"cron:{JobName.PURGE_EXPIRED_SESSIONS}", hour={4}, minute={17}),
+    cron(release_stale_notifications, name=f"cron:{JobName.RELEASE_STALE_NOTIFICATIONS}",
+         minute=set(range(3, 60, 10)), run_at_startup=True),
+]
+
+JOBS = JobRegistry(functions=FUNCTIONS, cron_jobs=CRON_JOBS)

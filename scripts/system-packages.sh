@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Make sure the Debian packages a target needs are present: installs them when run as root,
+# otherwise prints the exact command to run and fails.
+#   python - a Python >= 3.11 with venv;  test - PostgreSQL, redis-server, chromium;  bench - those and wrk
+set -euo pipefail
+target=${1:?usage: system-packages.sh python|test|bench}
+missing=()
+
+have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null; }
+
+case "$target" in
+  python)
+    py=${PYTHON:-python3}
+    if ! command -v "$py" >/dev/null; then missing+=(python3 python3-venv)
+    elif ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "Podium needs Python 3.11 or newer; $py is $("$py" -V 2>&1). Set PYTHON=/path/to/python3.11." >&2; exit 1
+    elif ! "$py" -c 'import ensurepip, venv' 2>/dev/null; then missing+=(python3-venv)
+    fi ;;
+  test|bench)
+    have_postgres || missing+=(postgresql)
+    command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    if [ "$target" = bench ]; then command -v wrk >/dev/null || missing+=(wrk); fi ;;
+  *) echo "unknown target $target" >&2; exit 2 ;;
+esac
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing ${missing[*]} with apt-get ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+  # Debian starts a system-wide PostgreSQL and Redis on install; the tests use their own throwaway ones.
+  exit 0
+fi
+echo "Missing system packages. Install them with:" >&2
+echo "  sudo apt-get install ${missing[*]}" >&2
+exit 1
