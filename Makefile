@@ -48,8 +48,8 @@ bench: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output --project=Podium -o podium/locale/messages.pot .
 	$(BIN)/pybabel update -i podium/locale/messages.pot -d podium/locale --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/python -m podium.tooling.catalogs
 	$(BIN)/pybabel compile -d podium/locale --statistics
+	$(BIN)/python -m podium.tooling.catalogs
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench-results

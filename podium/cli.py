@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,7 +35,7 @@ def load() -> Settings:
 
 
 async def _with_db(settings: Settings, body: Callable[[], Awaitable[Any]]) -> Any:
-    from podium.platform import db  # noqa: PLC0415 - keep `podium --help` fast
+    from podium.platform import db
 
     try:
         await db.init_db(settings)
@@ -49,12 +50,10 @@ async def _with_db(settings: Settings, body: Callable[[], Awaitable[Any]]) -> An
 
 
 async def _close_quietly() -> None:
-    from podium.platform import db  # noqa: PLC0415
+    from podium.platform import db
 
-    try:
+    with contextlib.suppress(Exception):  # already failing; the first error is the one to show
         await db.close_db()
-    except Exception:  # noqa: S110 - already failing; the first error is the one to show
-        pass
 
 
 def _reason(exc: BaseException) -> str:
@@ -65,20 +64,20 @@ def _reason(exc: BaseException) -> str:
 async def _check_redis(settings: Settings) -> None:
     if settings.redis_url is None:
         return
-    from podium.platform import jobs  # noqa: PLC0415
+    from redis.asyncio import Redis
 
     try:
-        queue = await jobs.open_queue(settings.redis_url)
+        client = Redis.from_url(settings.redis_url, socket_connect_timeout=5)
         try:
-            await queue.ping()
+            await client.ping()
         finally:
-            await queue.redis.aclose()
+            await client.aclose()
     except Exception as exc:  # one line, not a traceback
         fail(f"cannot reach Redis at {masked(settings.redis_url)}: {_reason(exc)}")
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from podium.platform import db  # noqa: PLC0415
+    from podium.platform import db
 
     settings = load()
 
@@ -94,10 +93,20 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     print(f"Applied {len(applied)} migration(s)." if applied else "The database is up to date.")
 
 
-def cmd_run(args: argparse.Namespace) -> None:
-    import uvicorn  # noqa: PLC0415
+def cmd_makemigrations(args: argparse.Namespace) -> None:
+    from podium.platform import db
 
-    from podium.platform import db  # noqa: PLC0415
+    settings = load()
+    changes = asyncio.run(db.model_changes(settings, write=not args.check))
+    if args.check and changes:
+        fail(f"the models need new migrations ({', '.join(changes)}): run `podium makemigrations`")
+    print("\n".join(changes) if changes else "No changes: the migrations match the models.")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from podium.platform import db
 
     settings = load()
     workers = args.workers
@@ -110,19 +119,29 @@ def cmd_run(args: argparse.Namespace) -> None:
     asyncio.run(_with_db(settings, check))
     asyncio.run(_check_redis(settings))
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"Podium is serving on http://{host}:{port}  (database: {masked(settings.effective_database_url)}, "
-          f"jobs: {'Redis' if settings.redis_url else 'in this process'})", flush=True)
+    print(
+        f"Podium is serving on http://{host}:{port}  (database: {masked(settings.effective_database_url)}, "
+        f"jobs: {'Redis' if settings.redis_url else 'in this process'})",
+        flush=True,
+    )
     uvicorn.run(
-        "podium.asgi:app_factory", factory=True, host=host, port=port, workers=workers if workers > 1 else None,
-        access_log=False, proxy_headers=True, log_level=settings.log_level.lower(), lifespan="on",
+        "podium.asgi:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if workers > 1 else None,
+        access_log=False,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+        lifespan="on",
         server_header=False,
     )
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from arq.worker import run_worker  # noqa: PLC0415
+    from arq.worker import run_worker
 
-    from podium.workers import settings as worker_settings  # noqa: PLC0415
+    from podium.workers import settings as worker_settings
 
     settings = load()
     if settings.redis_url is None:
@@ -133,7 +152,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from podium import demo  # noqa: PLC0415
+    from podium import demo
 
     settings = load()
 
@@ -145,7 +164,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_createsuperuser(args: argparse.Namespace) -> None:
-    from podium.platform.users import admin  # noqa: PLC0415
+    from podium.platform.users import admin
 
     settings = load()
     password = args.password
@@ -163,7 +182,7 @@ def cmd_createsuperuser(args: argparse.Namespace) -> None:
 
 
 def cmd_token(args: argparse.Namespace) -> None:
-    from podium.platform.users import admin  # noqa: PLC0415
+    from podium.platform.users import admin
 
     settings = load()
 
@@ -178,7 +197,7 @@ def cmd_token(args: argparse.Namespace) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
-    from podium.tooling import bench  # noqa: PLC0415
+    from podium.tooling import bench
 
     raise SystemExit(bench.main(args))
 
@@ -198,6 +217,10 @@ def parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    makemigrations = sub.add_parser("makemigrations", help="write migrations for model changes")
+    makemigrations.add_argument("--check", action="store_true", help="fail if the models need a new migration")
+    makemigrations.set_defaults(func=cmd_makemigrations)
 
     demo = sub.add_parser("demo", help="seed a demo summit (idempotent) and print its logins")
     demo.add_argument("--if-empty", action="store_true", help="seed only when the database has no accounts")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -35,25 +36,94 @@ class DemoUser:
 
 USERS = (
     DemoUser("admin@podium.example", "Ada Admin", "", "en", "UTC", "GB", "Podium", "administrator", superuser=True),
-    DemoUser("organizer@podium.example", "Li Na", "李娜", "zh_Hans", "Asia/Shanghai", "CN",
-             "Zhongguancun Management Committee", "organizer", role=Role.ORGANIZER),
-    DemoUser("judge.chen@podium.example", "Chen Yu", "陈宇", "zh_Hans", "Asia/Shanghai", "CN",
-             "Sequoia-style Ventures", "judge", role=Role.JUDGE),
-    DemoUser("judge.miller@podium.example", "Sarah Miller", "", "en", "America/Los_Angeles", "US",
-             "Sand Hill Partners", "judge", role=Role.JUDGE),
-    DemoUser("judge.weber@podium.example", "Jonas Weber", "", "en", "Europe/Berlin", "DE",
-             "Munich Deep Tech Fund", "judge", role=Role.JUDGE),
-    DemoUser("staff@podium.example", "Zhao Lei", "赵磊", "zh_Hans", "Asia/Shanghai", "CN",
-             "Summit Operations", "door staff", role=Role.STAFF),
-    DemoUser("founder.wang@podium.example", "Wang Fang", "王芳", "zh_Hans", "Europe/London", "GB",
-             "Cambridge BioSensing Ltd", "entrant"),
-    DemoUser("founder.okafor@podium.example", "Chidi Okafor", "", "en", "Europe/Amsterdam", "NL",
-             "GridLoop Energy BV", "entrant"),
-    DemoUser("founder.tanaka@podium.example", "Haruto Tanaka", "田中陽翔", "en", "Asia/Tokyo", "JP",
-             "Kirin Robotics", "entrant"),
+    DemoUser(
+        "organizer@podium.example",
+        "Li Na",
+        "李娜",
+        "zh_Hans",
+        "Asia/Shanghai",
+        "CN",
+        "Zhongguancun Management Committee",
+        "organizer",
+        role=Role.ORGANIZER,
+    ),
+    DemoUser(
+        "judge.chen@podium.example",
+        "Chen Yu",
+        "陈宇",
+        "zh_Hans",
+        "Asia/Shanghai",
+        "CN",
+        "Sequoia-style Ventures",
+        "judge",
+        role=Role.JUDGE,
+    ),
+    DemoUser(
+        "judge.miller@podium.example",
+        "Sarah Miller",
+        "",
+        "en",
+        "America/Los_Angeles",
+        "US",
+        "Sand Hill Partners",
+        "judge",
+        role=Role.JUDGE,
+    ),
+    DemoUser(
+        "judge.weber@podium.example",
+        "Jonas Weber",
+        "",
+        "en",
+        "Europe/Berlin",
+        "DE",
+        "Munich Deep Tech Fund",
+        "judge",
+        role=Role.JUDGE,
+    ),
+    DemoUser(
+        "staff@podium.example",
+        "Zhao Lei",
+        "赵磊",
+        "zh_Hans",
+        "Asia/Shanghai",
+        "CN",
+        "Summit Operations",
+        "door staff",
+        role=Role.STAFF,
+    ),
+    DemoUser(
+        "founder.wang@podium.example",
+        "Wang Fang",
+        "王芳",
+        "zh_Hans",
+        "Europe/London",
+        "GB",
+        "Cambridge BioSensing Ltd",
+        "entrant",
+    ),
+    DemoUser(
+        "founder.okafor@podium.example",
+        "Chidi Okafor",
+        "",
+        "en",
+        "Europe/Amsterdam",
+        "NL",
+        "GridLoop Energy BV",
+        "entrant",
+    ),
+    DemoUser(
+        "founder.tanaka@podium.example",
+        "Haruto Tanaka",
+        "田中陽翔",
+        "en",
+        "Asia/Tokyo",
+        "JP",
+        "Kirin Robotics",
+        "entrant",
+    ),
 )
 
-SUMMITS = (
+SUMMITS: tuple[dict[str, Any], ...] = (
     {
         "slug": "ges-2026",
         "name_en": "2026 Global Entrepreneur Summit",
@@ -110,10 +180,16 @@ async def seed(*, only_if_empty: bool = False) -> bool:
             if user is None:
                 password_hash = password_hash or await auth.hash_password(DEMO_PASSWORD)
                 user = await User.create(
-                    email=demo_user.email, password_hash=password_hash, name=demo_user.name,
-                    name_local=demo_user.name_local, locale=demo_user.locale, timezone=demo_user.timezone,
-                    country=demo_user.country, organisation=demo_user.organisation,
-                    is_superuser=demo_user.superuser, email_verified_at=utcnow(),
+                    email=demo_user.email,
+                    password_hash=password_hash,
+                    name=demo_user.name,
+                    name_local=demo_user.name_local,
+                    locale=demo_user.locale,
+                    timezone=demo_user.timezone,
+                    country=demo_user.country,
+                    organisation=demo_user.organisation,
+                    is_superuser=demo_user.superuser,
+                    email_verified_at=utcnow(),
                 )
                 wrote = True
             if demo_user.role is not None:

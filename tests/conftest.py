@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ BASE_URL = "http://podium.test"
 
 # ---- real servers -------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def pg() -> Iterator[services.Postgres]:
     # No skip: a suite that cannot start PostgreSQL must fail.
@@ -54,11 +55,11 @@ class SmtpSink:
         self.messages: list[Message] = []
         self.refuse_next: list[int] = []  # SMTP codes to answer to the next DATA commands
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's API
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse_next:
             code = self.refuse_next.pop(0)
             return f"{code} refused for the test"
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 
@@ -81,7 +82,9 @@ def var_dir() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def settings(pg: services.Postgres, redis_server: services.Redis, smtp: tuple[SmtpSink, int], var_dir: Path) -> Settings:
+def settings(
+    pg: services.Postgres, redis_server: services.Redis, smtp: tuple[SmtpSink, int], var_dir: Path
+) -> Settings:
     database = pg.create_database("podium_test")
     return Settings(
         database_url=database,
@@ -95,6 +98,7 @@ def settings(pg: services.Postgres, redis_server: services.Redis, smtp: tuple[Sm
 
 
 # ---- the app ------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
@@ -112,9 +116,12 @@ async def _clean(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     if "app" not in request.fixturenames:
         return
     conn = connections.get("default")
-    tables = [row["tablename"] for row in await conn.execute_query_dict(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'tortoise_migrations'"
-    )]
+    tables = [
+        row["tablename"]
+        for row in await conn.execute_query_dict(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'tortoise_migrations'"
+        )
+    ]
     if tables:
         await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     await jobs.redis().flushdb()
@@ -154,10 +161,15 @@ class JobRunner:
     async def run(self) -> int:
         """Run every queued job (waiting for deferred retries that fall due); returns how many completed."""
         worker = Worker(
-            functions=JOBS.functions, redis_settings=RedisSettings.from_dsn(self.settings.redis_url or ""),
-            burst=True, poll_delay=0.01,
-            handle_signals=False, max_tries=JOBS.max_tries, ctx=dict(self.ctx),
-            job_timeout=JOBS.job_timeout, keep_result=JOBS.keep_result,
+            functions=JOBS.functions,
+            redis_settings=RedisSettings.from_dsn(self.settings.redis_url or ""),
+            burst=True,
+            poll_delay=0.01,
+            handle_signals=False,
+            max_tries=JOBS.max_tries,
+            ctx=dict(self.ctx),
+            job_timeout=JOBS.job_timeout,
+            keep_result=JOBS.keep_result,
         )
         try:
             await worker.main()

@@ -24,7 +24,11 @@ async def csrf_token(client: httpx.AsyncClient, page: str = "/signin") -> str:
 
 
 async def post_form(
-    client: httpx.AsyncClient, url: str, data: dict[str, str] | None = None, *, page: str | None = None,
+    client: httpx.AsyncClient,
+    url: str,
+    data: dict[str, str] | None = None,
+    *,
+    page: str | None = None,
     **kwargs: object,
 ) -> httpx.Response:
     """Submit a form the way a browser does: fetch the page for its CSRF token, then post."""

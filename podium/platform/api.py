@@ -35,8 +35,9 @@ OPENAPI_BASE: dict[str, Any] = {
         "schemas": {
             "Errors": {
                 "type": "object",
-                "properties": {"errors": {"type": "object", "additionalProperties": {
-                    "type": "array", "items": {"type": "string"}}}},
+                "properties": {
+                    "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+                },
                 "required": ["errors"],
             },
             "Bilingual": {
@@ -71,8 +72,13 @@ OPENAPI_BASE: dict[str, Any] = {
                     "organisation": {"type": "string"},
                     "email_verified": {"type": "boolean"},
                     "is_superuser": {"type": "boolean"},
-                    "roles": {"type": "array", "items": {"type": "object", "properties": {
-                        "summit_id": {"type": "integer"}, "role": {"type": "string"}}}},
+                    "roles": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"summit_id": {"type": "integer"}, "role": {"type": "string"}},
+                        },
+                    },
                 },
                 "required": ["id", "email"],
             },
@@ -111,18 +117,34 @@ async def me(request: Request) -> Response:
     summary: The signed-in user
     security: [{bearer: []}]
     responses:
-      200: {description: The account behind the token, content: {application/json: {schema: {$ref: '#/components/schemas/Me'}}}}
-      401: {description: Missing or invalid token, content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}}
+      200:
+        description: The account behind the token
+        content: {application/json: {schema: {$ref: '#/components/schemas/Me'}}}
+      401:
+        description: Missing or invalid token
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
     """
     actor = actor_of(request)
     user = actor.require_user()
-    return JSONResponse({
-        "id": user.id, "email": user.email, "name": user.name, "name_local": user.name_local,
-        "locale": user.locale, "timezone": user.timezone, "country": user.country,
-        "organisation": user.organisation, "email_verified": user.is_verified, "is_superuser": user.is_superuser,
-        "roles": [{"summit_id": summit_id, "role": str(role)}
-                  for summit_id, held in sorted(actor.roles.items()) for role in sorted(held)],
-    })
+    return JSONResponse(
+        {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "name_local": user.name_local,
+            "locale": user.locale,
+            "timezone": user.timezone,
+            "country": user.country,
+            "organisation": user.organisation,
+            "email_verified": user.is_verified,
+            "is_superuser": user.is_superuser,
+            "roles": [
+                {"summit_id": summit_id, "role": str(role)}
+                for summit_id, held in sorted(actor.roles.items())
+                for role in sorted(held)
+            ],
+        }
+    )
 
 
 async def summit_list(request: Request) -> Response:
@@ -143,13 +165,16 @@ async def summit_list(request: Request) -> Response:
                 page: {type: integer}
                 per_page: {type: integer}
                 total: {type: integer}
-      422: {description: A bad paging parameter, content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}}
+      422:
+        description: A bad paging parameter
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
     """
     page_no = _int_param(request, "page", 1, 1_000_000)
     per_page = _int_param(request, "per_page", PAGE_SIZE, MAX_PAGE_SIZE)
     page = await summits.list_summits(page=page_no, size=per_page)
-    return JSONResponse({"items": [summit_json(s) for s in page.items], "page": page.number,
-                         "per_page": page.size, "total": page.total})
+    return JSONResponse(
+        {"items": [summit_json(s) for s in page.items], "page": page.number, "per_page": page.size, "total": page.total}
+    )
 
 
 async def summit_item(request: Request) -> Response:

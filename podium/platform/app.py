@@ -79,7 +79,7 @@ def create_app(
     app = Starlette(
         routes=[*platform_routes(), *routes],
         middleware=[Middleware(PodiumMiddleware, settings=settings, csrf_exempt=csrf_exempt)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
         max_body_size=MAX_BODY_BYTES,
     )

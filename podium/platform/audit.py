@@ -13,6 +13,7 @@ class AuditEntry(Model):
     actor: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     action = fields.CharField(max_length=64)
     object_type = fields.CharField(max_length=64)
     object_id = fields.CharField(max_length=64, default="")

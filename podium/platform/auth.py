@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from podium.settings import Settings
 
 SESSION_COOKIE = "podium_session"
-TOKEN_PREFIX = "pod_"
+TOKEN_PREFIX = "pod_"  # noqa: S105 - a prefix, not a secret
 # Refresh a session's last-seen time (and slide its expiry) at most this often, not on every request.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
 

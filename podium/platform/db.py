@@ -7,7 +7,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
+from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.api import migrate as tortoise_migrate
+from tortoise.migrations.autodetector import MigrationAutodetector
 
 from podium.settings import Settings
 
@@ -72,6 +74,19 @@ async def migrate(settings: Settings, url: str | None = None) -> list[str]:
 
     await tortoise_migrate(config=tortoise_config(settings, url), progress=progress)
     return applied
+
+
+async def model_changes(settings: Settings, *, write: bool) -> list[str]:
+    """Migrations the models need beyond those on disk: their names, or the files written when write=True.
+
+    Needs no database: the comparison is between the models and the migration files."""
+    config = tortoise_config(settings, "sqlite://:memory:")
+    async with tortoise_cli_context(config) as ctx:
+        assert ctx.apps is not None, "Tortoise did not load the apps"
+        detector = MigrationAutodetector(ctx.apps, config["apps"])
+        if write:
+            return await detector.write()
+        return [f"{writer.app_label}.{writer.name}" for writer in await detector.changes()]
 
 
 def placeholder(index: int) -> str:

@@ -36,7 +36,7 @@ class SmtpMailer:
         parts = urlsplit(url)
         self.hostname = parts.hostname or "localhost"
         self.use_tls = parts.scheme == "smtps"
-        self.start_tls = True if parts.scheme == "smtp+starttls" else False
+        self.start_tls = parts.scheme == "smtp+starttls"
         self.port = parts.port or (465 if self.use_tls else 587 if self.start_tls else 25)
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None

@@ -113,9 +113,14 @@ def render_error(request: Request, status_code: int, message: str, headers: dict
     templates = getattr(request.app.state, "templates", None)
     if templates is None:  # before the lifespan set templates up
         return PlainTextResponse(message, status_code=status_code, headers=headers)
-    return templates.TemplateResponse(
-        request, "error.html", {"status_code": status_code, "message": message}, status_code=status_code, headers=headers
+    response: Response = templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status_code": status_code, "message": message},
+        status_code=status_code,
+        headers=headers,
     )
+    return response
 
 
 async def app_error_handler(request: Request, exc: Exception) -> Response:

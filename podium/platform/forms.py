@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from starlette.datastructures import FormData
 
 from podium.platform.errors import NON_FIELD, InvalidInput
 from podium.platform.i18n import gettext as _
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Form(BaseModel):
@@ -18,6 +21,14 @@ class Form(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
     # Field name -> callable returning the translated message shown when that field is wrong.
     field_messages: ClassVar[dict[str, Any]] = {}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # PostgreSQL cannot store NUL, and no one types the other C0 controls on purpose.
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValueError(_("Remove the invisible control characters from this text."))
+        return value
 
 
 F = TypeVar("F", bound=Form)

@@ -193,8 +193,12 @@ def timezone_label(name: str) -> str:
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166 codes with their names in the viewer's language, sorted by name."""
     territories = babel_locale(_locale.get()).territories
-    codes = [code for code in territories if len(code) == 2 and code.isalpha() and code not in {"ZZ", "XA", "XB"}]
-    return sorted(((code, territories[code]) for code in codes), key=lambda pair: pair[1])
+    pairs = [
+        (code, str(name))
+        for code, name in territories.items()
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in {"ZZ", "XA", "XB"}
+    ]
+    return sorted(pairs, key=lambda pair: pair[1])
 
 
 def country_name(code: str) -> str:

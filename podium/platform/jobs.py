@@ -91,7 +91,7 @@ async def _no_redis_info(*_args: Any, **_kwargs: Any) -> None:
 
 async def open_queue(redis_url: str | None) -> JobQueue:
     if redis_url is None:
-        arq.worker.log_redis_info = _no_redis_info
+        arq.worker.log_redis_info = _no_redis_info  # type: ignore[attr-defined]
         fake = fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer())
         return JobQueue(ArqRedis(pool_or_conn=fake.connection_pool), embedded=True)
     settings = RedisSettings.from_dsn(redis_url)
@@ -105,7 +105,7 @@ _current: JobQueue | None = None
 
 
 def install(queue: JobQueue | None) -> None:
-    global _current  # noqa: PLW0603 - one queue per process, by design
+    global _current
     _current = queue
 
 

@@ -69,6 +69,10 @@ class PodiumMiddleware:
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = request_id
         is_static = path.startswith("/static/")
+        if "\x00" in path or "\x00" in scope.get("query_string", b"").decode("latin-1").replace("%00", "\x00"):
+            # NUL cannot reach PostgreSQL; no real link contains one.
+            await self._reply(scope, receive, send, 400, {NON_FIELD: [i18n.gettext("This address is not valid.")]})
+            return
 
         cookies = _cookies(headers)
         session_key = cookies.get(SESSION_COOKIE, "")
@@ -192,9 +196,7 @@ class PodiumMiddleware:
                 sent = await _multipart_field(scope, body, CSRF_FIELD)
         if sent and hmac.compare_digest(str(sent), expected):
             return body, None
-        return body, i18n.gettext(
-            "This form has expired or was not sent from Podium. Reload the page and try again."
-        )
+        return body, i18n.gettext("This form has expired or was not sent from Podium. Reload the page and try again.")
 
     def _security_headers(self, out: MutableHeaders, is_static: bool) -> None:
         out.setdefault("x-content-type-options", "nosniff")
@@ -217,7 +219,9 @@ class PodiumMiddleware:
             parts.append("Secure")
         return "; ".join(parts)
 
-    async def _reply(self, scope: Scope, receive: Receive, send: Send, status: int, errors: dict[str, list[str]]) -> None:
+    async def _reply(
+        self, scope: Scope, receive: Receive, send: Send, status: int, errors: dict[str, list[str]]
+    ) -> None:
         request = Request(scope, receive)
         if scope["path"].startswith("/api/"):
             response = json_error(status, errors)

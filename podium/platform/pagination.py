@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Model)
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from podium.platform import i18n
+from podium.platform.auth import actor_of
 from podium.platform.web import notice
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -18,7 +19,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 def _request_context(request: Request) -> dict[str, Any]:
     state = request.state
     return {
-        "actor": getattr(state, "actor", None),
+        "actor": actor_of(request),
         "locale": i18n.get_locale(),
         "html_lang": "zh-Hans" if i18n.get_locale() == "zh_Hans" else "en",
         "viewer_tz": i18n.get_timezone(),

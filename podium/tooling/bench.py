@@ -59,8 +59,14 @@ class WrkResult:
     socket_errors: int = 0
 
     def summary(self) -> dict[str, float | int]:
-        return {"rps": self.rps, "p50_ms": self.p50_ms, "p99_ms": self.p99_ms, "requests": self.requests,
-                "non_2xx": self.non_2xx, "socket_errors": self.socket_errors}
+        return {
+            "rps": self.rps,
+            "p50_ms": self.p50_ms,
+            "p99_ms": self.p99_ms,
+            "requests": self.requests,
+            "non_2xx": self.non_2xx,
+            "socket_errors": self.socket_errors,
+        }
 
 
 def _to_ms(number: str, unit: str) -> float:
@@ -80,8 +86,16 @@ def parse_wrk(output: str) -> WrkResult:
     }
     rps = re.search(r"^\s*Requests/sec:\s+([0-9.]+)", output, flags=re.MULTILINE)
     total = re.search(r"^\s*(\d+) requests in ", output, flags=re.MULTILINE)
-    missing = [name for name, value in (("50%", percentiles.get(50)), ("99%", percentiles.get(99)),
-                                        ("Requests/sec", rps), ("N requests in", total)) if value is None]
+    missing = [
+        name
+        for name, value in (
+            ("50%", percentiles.get(50)),
+            ("99%", percentiles.get(99)),
+            ("Requests/sec", rps),
+            ("N requests in", total),
+        )
+        if value is None
+    ]
     if missing:
         raise ValueError(f"wrk output lacks {', '.join(missing)}")
     assert rps is not None
@@ -104,8 +118,7 @@ def ensure_wrk() -> str | None:
     if found:
         return found
     if os.geteuid() != 0:
-        print(f"podium bench needs wrk: install it with `sudo apt-get install {WRK_APT_PACKAGE}`",
-              file=sys.stderr)
+        print(f"podium bench needs wrk: install it with `sudo apt-get install {WRK_APT_PACKAGE}`", file=sys.stderr)
         return None
     print(f"wrk not found: installing the Debian package {WRK_APT_PACKAGE} ...", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -121,9 +134,7 @@ def ensure_wrk() -> str | None:
     return found
 
 
-def run_wrk(
-    wrk: str, url: str, *, connections: int, duration: int, headers: dict[str, str]
-) -> tuple[WrkResult, str]:
+def run_wrk(wrk: str, url: str, *, connections: int, duration: int, headers: dict[str, str]) -> tuple[WrkResult, str]:
     command = [wrk, f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -147,7 +158,8 @@ def bare_app() -> Starlette:
     """home.html through the app's own Jinja2 environment, from in-memory data: no middleware, no database.
 
     Served by `uvicorn --factory podium.tooling.bench:bare_app`: the ceiling the signed-in page is measured
-    against. Imports stay inside so that `podium bench` itself loads none of the app.
+    against. The user, roles and summits are unsaved model instances built from podium.demo's data, so the
+    HTML is the real page's byte for byte (CSRF token and host:port aside; `compare_pages` checks it).
     """
     from podium import demo
     from podium.platform import i18n
@@ -160,12 +172,23 @@ def bare_app() -> Starlette:
 
     spec = next(u for u in demo.USERS if u.email == DEMO_EMAIL)
     user = User(
-        id=2, email=spec.email, password_hash="", name=spec.name, name_local=spec.name_local,
-        locale=spec.locale, timezone=spec.timezone, country=spec.country, organisation=spec.organisation,
-        is_superuser=spec.superuser, is_active=True, email_verified_at=datetime(2026, 1, 1, tzinfo=UTC),
+        id=2,
+        email=spec.email,
+        password_hash="",
+        name=spec.name,
+        name_local=spec.name_local,
+        locale=spec.locale,
+        timezone=spec.timezone,
+        country=spec.country,
+        organisation=spec.organisation,
+        is_superuser=spec.superuser,
+        is_active=True,
+        email_verified_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
-    summits = sorted((Summit(id=number, **data) for number, data in enumerate(demo.SUMMITS, start=1)),
-                     key=lambda s: (-s.starts_on.toordinal(), s.id))
+    summits = sorted(
+        (Summit(id=number, **data) for number, data in enumerate(demo.SUMMITS, start=1)),
+        key=lambda s: (-s.starts_on.toordinal(), s.id),
+    )
     current = next(s for s in summits if s.slug == "ges-2026")
     roles = {current.id: frozenset({spec.role})} if spec.role is not None else {}
     actor = Actor(user=user, session_id=1, roles=roles)
@@ -184,11 +207,13 @@ def bare_app() -> Starlette:
         return PlainTextResponse("ok")
 
     static = Path(__file__).resolve().parent.parent / "static"
-    app = Starlette(routes=[
-        Route("/", home),
-        Route("/healthz", healthz),
-        Mount("/static", app=StaticFiles(directory=static), name="static"),
-    ])
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Mount("/static", app=StaticFiles(directory=static), name="static"),
+        ]
+    )
     app.state.templates = make_templates()
     return app
 
@@ -234,14 +259,38 @@ class Scenario:
 
 
 def podium_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "podium.cli", "run", "--workers", str(WORKERS), "--host", "127.0.0.1",
-            "--port", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "podium.cli",
+        "run",
+        "--workers",
+        str(WORKERS),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
 
 
 def bare_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "--factory", "podium.tooling.bench:bare_app",
-            "--workers", str(WORKERS), "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-            "--no-server-header", "--log-level", "warning"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "podium.tooling.bench:bare_app",
+        "--workers",
+        str(WORKERS),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--no-server-header",
+        "--log-level",
+        "warning",
+    ]
 
 
 PODIUM = Server("podium", podium_command)
@@ -309,8 +358,14 @@ def serve(server: Server, ctx: Context) -> Iterator[str]:
     port = services.free_port()
     log_path = ctx.workdir / f"{server.name}.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(server.command(port), env=ctx.env, cwd=ctx.workdir, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            server.command(port),
+            env=ctx.env,
+            cwd=ctx.workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -329,8 +384,15 @@ def serve(server: Server, ctx: Context) -> Iterator[str]:
 
 
 def run_cli(ctx: Context, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "podium.cli", *args], env=ctx.env, cwd=ctx.workdir,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "podium.cli", *args],
+        env=ctx.env,
+        cwd=ctx.workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if result.returncode != 0:
         raise BenchError(f"podium {' '.join(args)} failed: {_last(result.stderr or result.stdout, 1500)}")
     return result.stdout
@@ -362,7 +424,9 @@ def fetch_page(url: str, headers: dict[str, str]) -> str:
 
 
 def _normalized(html: str) -> str:
-    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', html)
+    """The page without what differs between two servers by design: CSRF tokens and url_for's host:port."""
+    html = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', html)
+    return re.sub(r"http://127\.0\.0\.1:\d+/", "/", html)
 
 
 def compare_pages(pages: dict[str, str], out: Path) -> None:
@@ -377,8 +441,12 @@ def compare_pages(pages: dict[str, str], out: Path) -> None:
         path = out.with_name(f"{out.stem}.{name.replace(' ', '-')}.html")
         path.write_text(html)
         kept.append(str(path))
-    print(f"warning: the {BARE} HTML differs from the {SIGNED_IN} HTML beyond the CSRF token: "
-          f"compare {' and '.join(kept)}", file=sys.stderr)
+    sys.stdout.flush()
+    print(
+        f"warning: the {BARE} HTML differs from the {SIGNED_IN} HTML beyond the CSRF token: "
+        f"compare {' and '.join(kept)}",
+        file=sys.stderr,
+    )
 
 
 def run_scenario(scenario: Scenario, ctx: Context, base: str) -> WrkResult:
@@ -389,15 +457,17 @@ def run_scenario(scenario: Scenario, ctx: Context, base: str) -> WrkResult:
         raise BenchError(f"{scenario.name}: {url} is not the page to measure: {'; '.join(problems)}")
     ctx.pages[scenario.name] = html
     warm_up = max(1, min(3, ctx.duration))
-    print(f"  {scenario.name}: warming up {warm_up} s, then wrk -c{ctx.connections} -d{ctx.duration}s {url}",
-          flush=True)
+    print(
+        f"  {scenario.name}: warming up {warm_up} s, then wrk -c{ctx.connections} -d{ctx.duration}s {url}", flush=True
+    )
     warm, _ = run_wrk(ctx.wrk, url, connections=ctx.connections, duration=warm_up, headers=ctx.cookie_header)
-    result, raw = run_wrk(ctx.wrk, url, connections=ctx.connections, duration=ctx.duration,
-                          headers=ctx.cookie_header)
+    result, raw = run_wrk(ctx.wrk, url, connections=ctx.connections, duration=ctx.duration, headers=ctx.cookie_header)
     for label, run in (("warm-up", warm), ("run", result)):
         if run.non_2xx or run.socket_errors:
-            raise BenchError(f"{scenario.name}: the {label} had {run.non_2xx} non-2xx responses and "
-                             f"{run.socket_errors} socket errors: the numbers would not mean anything\n{raw}")
+            raise BenchError(
+                f"{scenario.name}: the {label} had {run.non_2xx} non-2xx responses and "
+                f"{run.socket_errors} socket errors: the numbers would not mean anything\n{raw}"
+            )
     return result
 
 
@@ -419,13 +489,16 @@ def report(results: dict[str, WrkResult]) -> tuple[float | None, bool]:
     return ratio, passed
 
 
-def write_json(path: Path, results: dict[str, WrkResult], ratio: float | None, passed: bool,
-               ctx: Context) -> None:
+def write_json(path: Path, results: dict[str, WrkResult], ratio: float | None, passed: bool, ctx: Context) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-        "settings": {"duration_s": ctx.duration, "connections": ctx.connections, "workers": WORKERS,
-                     "wrk_threads": min(2, ctx.connections)},
+        "settings": {
+            "duration_s": ctx.duration,
+            "connections": ctx.connections,
+            "workers": WORKERS,
+            "wrk_threads": min(2, ctx.connections),
+        },
         "scenarios": {name: r.summary() for name, r in results.items()},
         "ratio": round(ratio, 4) if ratio is not None else None,
         "target": TARGET,

@@ -52,8 +52,19 @@ class Postgres:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, name: str) -> str:
-        _run([*self._as_owner(), str(postgres_bin() / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-              "-U", "postgres", name])
+        _run(
+            [
+                *self._as_owner(),
+                str(postgres_bin() / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                name,
+            ]
+        )
         return self.url(name)
 
     @staticmethod
@@ -94,14 +105,42 @@ def postgres(*, max_connections: int = 200) -> Iterator[Postgres]:
     port = free_port()
     started = False
     try:
-        _run([*owner, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-              "--locale=C.UTF-8", "--no-sync", "--no-instructions"])
+        _run(
+            [
+                *owner,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+                "--no-instructions",
+            ]
+        )
         options = (
             f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
             f"-c full_page_writes=off -c max_connections={max_connections} -c shared_buffers=128MB"
         )
-        _run([*owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(directory / "log"), "-w", "-t", "60",
-              "-o", options, "start"])
+        _run(
+            [
+                *owner,
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(directory / "log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ]
+        )
         started = True
         yield Postgres(port=port, directory=directory)
     except ServiceError:
@@ -111,8 +150,11 @@ def postgres(*, max_connections: int = 200) -> Iterator[Postgres]:
         raise
     finally:
         if started:
-            subprocess.run([*owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                           capture_output=True, check=False)
+            subprocess.run(
+                [*owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                capture_output=True,
+                check=False,
+            )
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -123,9 +165,25 @@ def redis() -> Iterator[Redis]:
     directory = Path(tempfile.mkdtemp(prefix="podium-redis-"))
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(directory), "--daemonize", "no", "--loglevel", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 15

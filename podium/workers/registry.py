@@ -18,8 +18,12 @@ FUNCTIONS = [
 
 CRON_JOBS = [
     cron(purge_expired_sessions, name=f"cron:{JobName.PURGE_EXPIRED_SESSIONS}", hour={4}, minute={17}),
-    cron(release_stale_notifications, name=f"cron:{JobName.RELEASE_STALE_NOTIFICATIONS}",
-         minute=set(range(3, 60, 10)), run_at_startup=True),
+    cron(
+        release_stale_notifications,
+        name=f"cron:{JobName.RELEASE_STALE_NOTIFICATIONS}",
+        minute=set(range(3, 60, 10)),
+        run_at_startup=True,
+    ),
 ]
 
 JOBS = JobRegistry(functions=FUNCTIONS, cron_jobs=CRON_JOBS)

@@ -22,8 +22,9 @@ NEW_PASSWORD = "a much better secret 42"
 async def test_sign_up_mails_a_link_that_verifies_the_address(
     client: httpx.AsyncClient, run_jobs: JobRunner, mailbox: SmtpSink
 ) -> None:
-    response = await post_form(client, "/signup", {"email": "Wei.Zhang@Example.com", "password": PASSWORD,
-                                                   "name": "Wei Zhang"}, page="/signup")
+    response = await post_form(
+        client, "/signup", {"email": "Wei.Zhang@Example.com", "password": PASSWORD, "name": "Wei Zhang"}, page="/signup"
+    )
     assert response.status_code == 200
     assert "We have sent a message to wei.zhang@example.com" in response.text
     user = await User.get(email="wei.zhang@example.com")
@@ -55,8 +56,9 @@ async def test_sign_up_in_chinese_mails_in_chinese(
 
 
 async def test_sign_up_with_bad_input_keeps_values_and_names_the_field(client: httpx.AsyncClient) -> None:
-    response = await post_form(client, "/signup", {"email": "not-an-address", "password": "short",
-                                                   "name": "Ada"}, page="/signup")
+    response = await post_form(
+        client, "/signup", {"email": "not-an-address", "password": "short", "name": "Ada"}, page="/signup"
+    )
     assert response.status_code == 422
     assert 'value="not-an-address"' in response.text
     assert 'value="Ada"' in response.text
@@ -77,8 +79,10 @@ async def test_sign_up_with_a_registered_address_reveals_nothing_and_tells_the_o
     assert await User.filter(email="taken@example.com").count() == 1
     await run_jobs.run()
     subjects = {m["To"]: m["Subject"] for m in mailbox.messages}
-    assert subjects == {"new@example.com": "Confirm your e-mail address",
-                        "taken@example.com": "You already have a Podium account"}
+    assert subjects == {
+        "new@example.com": "Confirm your e-mail address",
+        "taken@example.com": "You already have a Podium account",
+    }
 
 
 async def test_verification_link_that_was_tampered_with_is_refused(client: httpx.AsyncClient) -> None:
@@ -123,17 +127,23 @@ async def test_session_cookie_is_secure_when_base_url_is_https(
 
 async def test_sign_in_after_sign_in_redirects_only_to_same_site_paths(client: httpx.AsyncClient) -> None:
     await make_user(email="ada@example.com")
-    response = await post_form(client, "/signin", {"email": "ada@example.com", "password": PASSWORD,
-                                                   "next": "//evil.example/steal"}, page="/signin")
+    response = await post_form(
+        client,
+        "/signin",
+        {"email": "ada@example.com", "password": PASSWORD, "next": "//evil.example/steal"},
+        page="/signin",
+    )
     assert response.headers["location"] == "/"
 
 
 async def test_wrong_password_and_unknown_account_get_the_same_message(client: httpx.AsyncClient) -> None:
     await make_user(email="ada@example.com")
-    wrong = await post_form(client, "/signin", {"email": "ada@example.com", "password": "nope nope nope"},
-                            page="/signin")
-    unknown = await post_form(client, "/signin", {"email": "nobody@example.com", "password": "nope nope nope"},
-                              page="/signin")
+    wrong = await post_form(
+        client, "/signin", {"email": "ada@example.com", "password": "nope nope nope"}, page="/signin"
+    )
+    unknown = await post_form(
+        client, "/signin", {"email": "nobody@example.com", "password": "nope nope nope"}, page="/signin"
+    )
     assert wrong.status_code == unknown.status_code == 422
     message = "The e-mail address or password is incorrect."
     assert message in wrong.text
@@ -147,11 +157,11 @@ async def test_failed_sign_ins_lock_the_account_even_for_the_right_password(
 ) -> None:
     await make_user(email="ada@example.com")
     for _attempt in range(settings.signin_failures_per_account):
-        response = await post_form(client, "/signin", {"email": "ada@example.com", "password": "guess guess 1"},
-                                   page="/signin")
+        response = await post_form(
+            client, "/signin", {"email": "ada@example.com", "password": "guess guess 1"}, page="/signin"
+        )
         assert response.status_code == 422
-    response = await post_form(client, "/signin", {"email": "ada@example.com", "password": PASSWORD},
-                               page="/signin")
+    response = await post_form(client, "/signin", {"email": "ada@example.com", "password": PASSWORD}, page="/signin")
     assert response.status_code == 429
     assert "Too many failed attempts" in response.text
     assert int(response.headers["retry-after"]) > 0
@@ -163,10 +173,10 @@ async def test_failed_sign_ins_from_one_address_are_throttled_across_accounts(
 ) -> None:
     await make_user(email="victim@example.com")
     for n in range(settings.signin_failures_per_address):
-        await post_form(client, "/signin", {"email": f"spray{n}@example.com", "password": "guess guess 1"},
-                        page="/signin")
-    blocked = await post_form(client, "/signin", {"email": "victim@example.com", "password": PASSWORD},
-                              page="/signin")
+        await post_form(
+            client, "/signin", {"email": f"spray{n}@example.com", "password": "guess guess 1"}, page="/signin"
+        )
+    blocked = await post_form(client, "/signin", {"email": "victim@example.com", "password": PASSWORD}, page="/signin")
     assert blocked.status_code == 429
     # Another address is not affected.
     response = await sign_in(other_client, "victim@example.com")
@@ -228,8 +238,9 @@ async def test_password_reset_with_mismatched_passwords_is_refused_and_changes_n
 
     user = await make_user(email="ada@example.com")
     link = f"/password/reset/{tokens.make_reset_token(settings.secret(), user)}"
-    response = await post_form(client, link, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD + "x"},
-                               page=link)
+    response = await post_form(
+        client, link, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD + "x"}, page=link
+    )
     assert response.status_code == 422
     assert "The two passwords differ. Type the same password twice." in response.text
     assert (await User.get(id=user.id)).password_hash == user.password_hash
@@ -241,8 +252,12 @@ async def test_change_password_ends_the_other_sessions_but_not_this_one(
     await make_user(email="ada@example.com")
     await sign_in(client, "ada@example.com")
     await sign_in(other_client, "ada@example.com")
-    response = await post_form(client, "/account/password", {
-        "current_password": PASSWORD, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}, page="/account")
+    response = await post_form(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
+        page="/account",
+    )
     assert response.status_code == 303
     assert (await client.get("/account")).status_code == 200
     assert (await other_client.get("/account")).status_code == 303
@@ -252,9 +267,12 @@ async def test_change_password_ends_the_other_sessions_but_not_this_one(
 async def test_change_password_with_wrong_current_password_is_refused(client: httpx.AsyncClient) -> None:
     user = await make_user(email="ada@example.com")
     await sign_in(client, "ada@example.com")
-    response = await post_form(client, "/account/password", {
-        "current_password": "not it at all", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
-        page="/account")
+    response = await post_form(
+        client,
+        "/account/password",
+        {"current_password": "not it at all", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
+        page="/account",
+    )
     assert response.status_code == 422
     assert "This is not your current password." in response.text
     assert (await User.get(id=user.id)).password_hash == user.password_hash
@@ -263,16 +281,27 @@ async def test_change_password_with_wrong_current_password_is_refused(client: ht
 async def test_profile_update_and_invalid_time_zone(client: httpx.AsyncClient) -> None:
     user = await make_user(email="ada@example.com")
     await sign_in(client, "ada@example.com")
-    good = {"name": "Zhang Wei", "name_local": "张伟", "locale": "zh_Hans", "timezone": "Asia/Shanghai",
-            "country": "cn", "organisation": "Tsinghua"}
+    good = {
+        "name": "Zhang Wei",
+        "name_local": "张伟",
+        "locale": "zh_Hans",
+        "timezone": "Asia/Shanghai",
+        "country": "cn",
+        "organisation": "Tsinghua",
+    }
     response = await post_form(client, "/account", good, page="/account")
     assert response.status_code == 303
     await user.refresh_from_db()
     assert (user.name, user.name_local, user.locale, user.timezone, user.country, user.organisation) == (
-        "Zhang Wei", "张伟", "zh_Hans", "Asia/Shanghai", "CN", "Tsinghua")
+        "Zhang Wei",
+        "张伟",
+        "zh_Hans",
+        "Asia/Shanghai",
+        "CN",
+        "Tsinghua",
+    )
 
-    response = await post_form(client, "/account", {**good, "name": "Wei", "timezone": "Mars/Olympus"},
-                               page="/account")
+    response = await post_form(client, "/account", {**good, "name": "Wei", "timezone": "Mars/Olympus"}, page="/account")
     assert response.status_code == 422
     assert 'value="Wei"' in response.text
     assert 'id="timezone-error"' in response.text

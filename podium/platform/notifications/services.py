@@ -34,8 +34,9 @@ async def notify(*, key: str, recipient: str, kind: str, locale: str, context: d
         except IntegrityError:  # the same key was recorded concurrently; that one wins
             notification = await Notification.get(key=key)
     if notification.status == NotificationStatus.PENDING:
-        await jobs.enqueue(JobName.SEND_NOTIFICATION, job_id=f"notification:{notification.id}",
-                           notification_id=notification.id)
+        await jobs.enqueue(
+            JobName.SEND_NOTIFICATION, job_id=f"notification:{notification.id}", notification_id=notification.id
+        )
     return notification
 
 
@@ -43,15 +44,12 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempt - 1), 3600))
 
 
-async def deliver(
-    *, notification_id: int, mailer: Mailer, env: jinja2.Environment, sender: str
-) -> timedelta | None:
+async def deliver(*, notification_id: int, mailer: Mailer, env: jinja2.Environment, sender: str) -> timedelta | None:
     """Send one notification. Returns None when done (sent, failed for good, or not ours to send),
     or the delay after which a retry should run."""
     now = utcnow()
     claimed = await Notification.filter(
-        Q(status=NotificationStatus.PENDING)
-        | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT),
+        Q(status=NotificationStatus.PENDING) | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT),
         id=notification_id,
     ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
@@ -59,8 +57,12 @@ async def deliver(
         return None
     notification = await Notification.get(id=notification_id)
     message = render_message(
-        env, kind=notification.kind, locale=notification.locale, context=notification.context,
-        sender=sender, recipient=notification.recipient,
+        env,
+        kind=notification.kind,
+        locale=notification.locale,
+        context=notification.context,
+        sender=sender,
+        recipient=notification.recipient,
     )
     try:
         await mailer.send(message)
@@ -72,21 +74,30 @@ async def deliver(
         log.warning("notification %s: attempt %s failed: %s", notification_id, notification.attempts, exc)
         return None if give_up else backoff(notification.attempts)
     except PermanentMailError as exc:
-        await Notification.filter(id=notification_id).update(status=NotificationStatus.FAILED, last_error=str(exc)[:2000])
+        await Notification.filter(id=notification_id).update(
+            status=NotificationStatus.FAILED, last_error=str(exc)[:2000]
+        )
         log.error("notification %s refused for good: %s", notification_id, exc)
         return None
-    await Notification.filter(id=notification_id).update(status=NotificationStatus.SENT, sent_at=utcnow(), last_error="")
+    await Notification.filter(id=notification_id).update(
+        status=NotificationStatus.SENT, sent_at=utcnow(), last_error=""
+    )
     return None
 
 
 async def requeue_stale() -> int:
     """Queue again the pending messages whose job was lost (e.g. the embedded queue died with its process)."""
     stale_before = utcnow() - CLAIM_TIMEOUT
-    ids = await Notification.filter(
-        Q(status=NotificationStatus.PENDING, created_at__lt=stale_before)
-        | Q(status=NotificationStatus.SENDING, claimed_at__lt=stale_before)
-    ).limit(500).values_list("id", flat=True)
+    ids = (
+        await Notification.filter(
+            Q(status=NotificationStatus.PENDING, created_at__lt=stale_before)
+            | Q(status=NotificationStatus.SENDING, claimed_at__lt=stale_before)
+        )
+        .limit(500)
+        .values_list("id", flat=True)
+    )
     for notification_id in ids:
-        await jobs.enqueue(JobName.SEND_NOTIFICATION, job_id=f"notification:{notification_id}",
-                           notification_id=notification_id)
+        await jobs.enqueue(
+            JobName.SEND_NOTIFICATION, job_id=f"notification:{notification_id}", notification_id=notification_id
+        )
     return len(ids)

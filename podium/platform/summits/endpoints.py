@@ -48,8 +48,11 @@ async def create_summit(request: Request) -> Response:
     if not can_create_summit(actor):
         raise NotFound()
     if request.method == "GET":
-        return render(request, "summits/form.html",
-                      _form_context({"timezone": "Asia/Shanghai", "currency": "CNY"}, {}, summit=None))
+        return render(
+            request,
+            "summits/form.html",
+            _form_context({"timezone": "Asia/Shanghai", "currency": "CNY"}, {}, summit=None),
+        )
     data = await request.form()
     try:
         summit = await services.create_summit(actor=actor, form=parse(SummitForm, data))
@@ -88,8 +91,9 @@ async def roles(request: Request) -> Response:
         return await _roles_page(request, summit)
     data = await request.form()
     try:
-        await services.grant_role(actor=actor, summit=summit, form=parse(GrantRoleForm, data),
-                                  settings=settings_of(request))
+        await services.grant_role(
+            actor=actor, summit=summit, form=parse(GrantRoleForm, data), settings=settings_of(request)
+        )
     except InvalidInput as exc:
         return await _roles_page(request, summit, 422, values=values_of(data), errors=exc.errors)
     return redirect(f"/organize/summits/{summit.slug}/roles?notice=role-granted")
@@ -113,6 +117,7 @@ routes = [
     Route("/organize/summits/new", create_summit, methods=["GET", "POST"], name="summits:create"),
     Route("/organize/summits/{slug}", edit_summit, methods=["GET", "POST"], name="summits:edit"),
     Route("/organize/summits/{slug}/roles", roles, methods=["GET", "POST"], name="summits:roles"),
-    Route("/organize/summits/{slug}/roles/{role_id:int}/revoke", revoke_role, methods=["POST"],
-          name="summits:revoke-role"),
+    Route(
+        "/organize/summits/{slug}/roles/{role_id:int}/revoke", revoke_role, methods=["POST"], name="summits:revoke-role"
+    ),
 ]

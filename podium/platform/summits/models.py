@@ -54,6 +54,8 @@ class SummitRole(Model):
     )
     email = fields.CharField(max_length=254)
     role = fields.CharEnumField(Role, max_length=16)
+    summit_id: int
+    user_id: int | None
     granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )

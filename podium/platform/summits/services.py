@@ -17,6 +17,7 @@ from podium.platform.summits.models import Role, Summit, SummitRole
 from podium.platform.users.models import User
 from podium.settings import Settings
 
+
 async def list_summits(*, page: int = 1, size: int = PAGE_SIZE) -> Page[Summit]:
     """Every summit is public: the home page and GET /api/v1/summits list them."""
     return await paginate(Summit.all().order_by("-starts_on", "id"), page=page, size=size)
@@ -49,8 +50,13 @@ async def create_summit(*, actor: Actor, form: SummitForm) -> Summit:
     try:
         async with in_transaction():
             summit = await Summit.create(**form.model_dump())
-            await audit.record("summit.created", actor_id=actor.user_id, object_type="summit", object_id=summit.id,
-                               data={"slug": summit.slug})
+            await audit.record(
+                "summit.created",
+                actor_id=actor.user_id,
+                object_type="summit",
+                object_id=summit.id,
+                data={"slug": summit.slug},
+            )
     except IntegrityError:
         raise InvalidInput({"slug": [_("Another summit already uses this address. Choose another.")]}) from None
     return summit
@@ -66,8 +72,13 @@ async def update_summit(*, actor: Actor, summit: Summit, form: SummitForm) -> Su
         async with in_transaction():
             await summit.save()
             if changed:
-                await audit.record("summit.updated", actor_id=actor.user_id, object_type="summit",
-                                   object_id=summit.id, data={"fields": changed})
+                await audit.record(
+                    "summit.updated",
+                    actor_id=actor.user_id,
+                    object_type="summit",
+                    object_id=summit.id,
+                    data={"fields": changed},
+                )
     except IntegrityError:
         raise InvalidInput({"slug": [_("Another summit already uses this address. Choose another.")]}) from None
     return summit
@@ -88,16 +99,26 @@ async def grant_role(*, actor: Actor, summit: Summit, form: GrantRoleForm, setti
         )
     except IntegrityError:
         raise InvalidInput({"email": [_("This person already has this role.")]}) from None
-    await audit.record("summit.role_granted", actor_id=actor.user_id, object_type="summit", object_id=summit.id,
-                       data={"email": form.email, "role": str(form.role)})
+    await audit.record(
+        "summit.role_granted",
+        actor_id=actor.user_id,
+        object_type="summit",
+        object_id=summit.id,
+        data={"email": form.email, "role": str(form.role)},
+    )
     await notify(
         key=f"role-granted:{role.id}",
         recipient=form.email,
         kind="role_granted",
         locale=(user.locale if user and user.locale else "en"),
-        context={"summit_en": summit.name_en, "summit_zh": summit.name_zh, "role": str(form.role),
-                 "url": settings.base_url + ("/organize" if form.role == Role.ORGANIZER else "/"),
-                 "signup_url": settings.base_url + "/signup", "has_account": user is not None},
+        context={
+            "summit_en": summit.name_en,
+            "summit_zh": summit.name_zh,
+            "role": str(form.role),
+            "url": settings.base_url + ("/organize" if form.role == Role.ORGANIZER else "/"),
+            "signup_url": settings.base_url + "/signup",
+            "has_account": user is not None,
+        },
     )
     return role
 
@@ -107,9 +128,18 @@ async def revoke_role(*, actor: Actor, summit: Summit, role_id: int) -> None:
     role = await SummitRole.get_or_none(id=role_id, summit_id=summit.id)
     if role is None:
         raise NotFound()
-    if role.user_id is not None and role.user_id == actor.user_id and role.role == Role.ORGANIZER \
-            and not actor.is_superuser:
+    if (
+        role.user_id is not None
+        and role.user_id == actor.user_id
+        and role.role == Role.ORGANIZER
+        and not actor.is_superuser
+    ):
         raise InvalidInput({"role": [_("You cannot remove your own organizer role. Ask another organizer.")]})
     await role.delete()
-    await audit.record("summit.role_revoked", actor_id=actor.user_id, object_type="summit", object_id=summit.id,
-                       data={"email": role.email, "role": str(role.role)})
+    await audit.record(
+        "summit.role_revoked",
+        actor_id=actor.user_id,
+        object_type="summit",
+        object_id=summit.id,
+        data={"email": role.email, "role": str(role.role)},
+    )

@@ -19,7 +19,10 @@ async def create_superuser(*, email: str, password: str, name: str = "") -> str:
         return f"{email} is now a superuser."
     check_password(password)
     user = await User.create(
-        email=email, password_hash=await auth.hash_password(password), name=name, is_superuser=True,
+        email=email,
+        password_hash=await auth.hash_password(password),
+        name=name,
+        is_superuser=True,
         email_verified_at=utcnow(),
     )
     await audit.record("user.created_superuser", actor_id=None, object_type="user", object_id=user.id)
@@ -31,6 +34,11 @@ async def mint_token_for(*, email: str, name: str) -> str:
     if user is None:
         raise ValueError(f"no active account has the e-mail address {email.strip().lower()}")
     token, secret = await auth.mint_api_token(user=user, name=name)
-    await audit.record("user.token_minted", actor_id=None, object_type="api_token", object_id=token.id,
-                       data={"name": token.name, "via": "command line"})
+    await audit.record(
+        "user.token_minted",
+        actor_id=None,
+        object_type="api_token",
+        object_id=token.id,
+        data={"name": token.name, "via": "command line"},
+    )
     return secret

@@ -31,7 +31,11 @@ from podium.platform.web import actor_of, client_ip, redirect, render, safe_next
 def _set_session_cookie(request: Request, response: Response, key: str) -> None:
     settings = settings_of(request)
     response.set_cookie(
-        SESSION_COOKIE, key, max_age=settings.session_days * 86400, httponly=True, samesite="lax",
+        SESSION_COOKIE,
+        key,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
         secure=settings.secure_cookies,
     )
 
@@ -75,8 +79,11 @@ async def signin(request: Request) -> Response:
     try:
         form = parse(SignInForm, data)
         _user, key = await services.sign_in(
-            settings=settings_of(request), email=form.email, password=form.password,
-            ip=client_ip(request), user_agent=request.headers.get("user-agent", ""),
+            settings=settings_of(request),
+            email=form.email,
+            password=form.password,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
         )
     except InvalidInput as exc:
         values = {k: v for k, v in values_of(data).items() if k != "password"}
@@ -213,7 +220,9 @@ async def switch_language(request: Request) -> Response:
     if actor.is_authenticated:
         await services.set_language(actor=actor, locale=locale)
     response = redirect(safe_next(str(data.get("next", ""))))
-    response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", secure=settings_of(request).secure_cookies)
+    response.set_cookie(
+        LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", secure=settings_of(request).secure_cookies
+    )
     return response
 
 

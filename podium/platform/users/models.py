@@ -50,6 +50,7 @@ class Session(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "platform.User", related_name="sessions", on_delete=fields.CASCADE
     )
+    user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
     last_seen_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
@@ -67,6 +68,7 @@ class ApiToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "platform.User", related_name="api_tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     name = fields.CharField(max_length=100)
     prefix = fields.CharField(max_length=16)
     token_hash = fields.CharField(max_length=64, unique=True)

@@ -66,8 +66,11 @@ async def send_verification(*, settings: Settings, user: User) -> None:
         recipient=user.email,
         kind="verify_email",
         locale=user.locale or "en",
-        context={"name": user.display_name, "verify_url": _link(settings, f"/verify/{token}"),
-                 "days": settings.email_verification_days},
+        context={
+            "name": user.display_name,
+            "verify_url": _link(settings, f"/verify/{token}"),
+            "days": settings.email_verification_days,
+        },
     )
 
 
@@ -88,21 +91,23 @@ async def verify_email(*, settings: Settings, token: str) -> User | None:
     return user
 
 
-async def sign_in(
-    *, settings: Settings, email: str, password: str, ip: str, user_agent: str
-) -> tuple[User, str]:
+async def sign_in(*, settings: Settings, email: str, password: str, ip: str, user_agent: str) -> tuple[User, str]:
     """Check the password and open a session; returns the user and the session cookie value.
 
     Failures are counted per account and per address; the same message is shown whether or not the
     account exists."""
     wait = await throttle.is_locked(
-        email=email, ip=ip, per_account=settings.signin_failures_per_account,
+        email=email,
+        ip=ip,
+        per_account=settings.signin_failures_per_account,
         per_address=settings.signin_failures_per_address,
     )
     if wait:
         raise TooManyRequests(
-            _("Too many failed attempts. Try again in %(minutes)d minutes, or reset your password.",
-              minutes=max(1, (wait + 59) // 60)),
+            _(
+                "Too many failed attempts. Try again in %(minutes)d minutes, or reset your password.",
+                minutes=max(1, (wait + 59) // 60),
+            ),
             retry_after=wait,
         )
     user = await User.get_or_none(email=email)
@@ -131,8 +136,11 @@ async def request_password_reset(*, settings: Settings, email: str, locale: str)
         recipient=user.email,
         kind="password_reset",
         locale=user.locale or locale,
-        context={"name": user.display_name, "reset_url": _link(settings, f"/password/reset/{token}"),
-                 "hours": settings.password_reset_hours},
+        context={
+            "name": user.display_name,
+            "reset_url": _link(settings, f"/password/reset/{token}"),
+            "hours": settings.password_reset_hours,
+        },
     )
 
 
@@ -181,8 +189,13 @@ async def update_profile(*, actor: Actor, form: ProfileForm) -> User:
     await user.save(update_fields=[*ProfileForm.model_fields, "updated_at"])
     changed = {field: value for field, value in form.model_dump().items() if before[field] != value}
     if changed:
-        await audit.record("user.profile_changed", actor_id=user.id, object_type="user", object_id=user.id,
-                           data={"fields": sorted(changed)})
+        await audit.record(
+            "user.profile_changed",
+            actor_id=user.id,
+            object_type="user",
+            object_id=user.id,
+            data={"fields": sorted(changed)},
+        )
     return user
 
 
@@ -214,8 +227,13 @@ async def mint_api_token(*, actor: Actor, name: str) -> str:
     """A new token for the actor; the returned text is shown once and never stored."""
     user = actor.require_user()
     token, secret = await auth.mint_api_token(user=user, name=name)
-    await audit.record("user.token_minted", actor_id=user.id, object_type="api_token", object_id=token.id,
-                       data={"name": token.name, "prefix": token.prefix})
+    await audit.record(
+        "user.token_minted",
+        actor_id=user.id,
+        object_type="api_token",
+        object_id=token.id,
+        data={"name": token.name, "prefix": token.prefix},
+    )
     return secret
 
 
@@ -241,24 +259,39 @@ async def export_data(*, actor: Actor) -> dict[str, Any]:
     mails = await Notification.filter(recipient=user.email).order_by("created_at")
     return {
         "account": {
-            "email": user.email, "name": user.name, "name_local": user.name_local, "locale": user.locale,
-            "timezone": user.timezone, "country": user.country, "organisation": user.organisation,
-            "email_verified_at": _iso(user.email_verified_at), "created_at": _iso(user.created_at),
+            "email": user.email,
+            "name": user.name,
+            "name_local": user.name_local,
+            "locale": user.locale,
+            "timezone": user.timezone,
+            "country": user.country,
+            "organisation": user.organisation,
+            "email_verified_at": _iso(user.email_verified_at),
+            "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
         },
         "sessions": [
-            {"created_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at), "ip": s.ip,
-             "user_agent": s.user_agent} for s in sessions
+            {
+                "created_at": _iso(s.created_at),
+                "last_seen_at": _iso(s.last_seen_at),
+                "ip": s.ip,
+                "user_agent": s.user_agent,
+            }
+            for s in sessions
         ],
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at), "last_used_at": _iso(t.last_used_at)}
             for t in api_tokens
         ],
         "summit_roles": [{"summit": r.summit.slug, "role": str(r.role), "since": _iso(r.created_at)} for r in roles],
-        "activity": [{"action": e.action, "object": f"{e.object_type}:{e.object_id}", "at": _iso(e.at), "data": e.data}
-                     for e in entries],
-        "emails": [{"kind": n.kind, "status": str(n.status), "created_at": _iso(n.created_at),
-                    "sent_at": _iso(n.sent_at)} for n in mails],
+        "activity": [
+            {"action": e.action, "object": f"{e.object_type}:{e.object_id}", "at": _iso(e.at), "data": e.data}
+            for e in entries
+        ],
+        "emails": [
+            {"kind": n.kind, "status": str(n.status), "created_at": _iso(n.created_at), "sent_at": _iso(n.sent_at)}
+            for n in mails
+        ],
     }
 
 

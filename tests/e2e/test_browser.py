@@ -1,0 +1,105 @@
+"""The main flow in a real browser: Debian's chromium, driven by Playwright, against the app on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright, expect
+from starlette.applications import Starlette
+
+from podium.platform.users.models import User
+from podium.tooling.services import free_port
+from tests.conftest import BASE_URL, JobRunner, SmtpSink
+from tests.factories import PASSWORD, make_summit
+from tests.helpers import links_in
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+async def server(app: Starlette) -> AsyncIterator[str]:
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    instance = uvicorn.Server(config)
+    task = asyncio.create_task(instance.serve())
+    while not instance.started:
+        await asyncio.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    await task
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    # No skip: the browser is part of the suite; `make test` installs chromium.
+    assert shutil.which(CHROMIUM), "chromium is missing: apt-get install chromium"
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        await instance.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(locale="en-US", timezone_id="Europe/Berlin")
+    tab = await context.new_page()
+    yield tab
+    await context.close()
+
+
+async def test_sign_up_verify_sign_in_and_switch_to_chinese(
+    server: str, page: Page, run_jobs: JobRunner, mailbox: SmtpSink
+) -> None:
+    await make_summit(slug="ges", name_en="Global Entrepreneur Summit", name_zh="全球创业者峰会")
+    await page.goto(server + "/")
+    await expect(page.locator("h1")).to_have_text("Summits and competitions")
+
+    await page.get_by_role("link", name="Sign up").click()
+    await page.get_by_label("Your name").fill("Mei Lin")
+    await page.get_by_label("E-mail address").fill("mei.lin@example.com")
+    await page.get_by_label("Password").fill("short")
+    await page.get_by_role("button", name="Sign up").click()
+    # The form comes back with the field's message and keeps what was typed.
+    await expect(page.locator("#password-error")).to_have_text("Use at least 10 characters.")
+    await expect(page.get_by_label("E-mail address")).to_have_value("mei.lin@example.com")
+
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign up").click()
+    await expect(page.locator("h1")).to_have_text("Check your e-mail")
+
+    await run_jobs.run()
+    link = next(url for url in links_in(mailbox.messages[-1]) if "/verify/" in url)
+    await page.goto(link.replace(BASE_URL, server))
+    await expect(page.locator(".notice")).to_have_text("Thank you: your e-mail address is verified.")
+
+    await page.get_by_label("E-mail address").fill("mei.lin@example.com")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    await expect(page.get_by_role("link", name="Global Entrepreneur Summit")).to_be_visible()
+
+    await page.get_by_role("button", name="中文").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    await expect(page.locator("h1")).to_have_text("峰会与大赛")
+    await expect(page.get_by_role("link", name="全球创业者峰会")).to_be_visible()
+    await expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+    assert (await User.get(email="mei.lin@example.com")).locale == "zh_Hans"
+    # The browser's time zone reached the server through the tz cookie (no inline script needed).
+    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
+    assert cookies["podium_tz"] == "Europe/Berlin"
