@@ -241,6 +241,12 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     bench.add_argument("--connections", type=int, default=32)
     bench.add_argument("--out", default="bench-results/bench.json")
+    bench.add_argument(
+        "--db-transport",
+        choices=("socket", "tcp"),
+        default="socket",
+        help="reach PostgreSQL over its Unix socket (same host) or TCP loopback",
+    )
     bench.set_defaults(func=cmd_bench)
     return p
 

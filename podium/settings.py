@@ -24,7 +24,8 @@ def _check_database_url(value: str | None) -> str | None:
     scheme = urlsplit(value).scheme
     if scheme not in {"postgres", "postgresql", "asyncpg", "sqlite"}:
         raise ValueError(f"must start with postgres:// or sqlite://, not {scheme or 'nothing'}://")
-    if scheme != "sqlite" and not urlsplit(value).hostname:
+    parts = urlsplit(value)
+    if scheme != "sqlite" and not parts.hostname and "host=" not in parts.query:
         raise ValueError("names no host")
     return value
 

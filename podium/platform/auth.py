@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -16,7 +16,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from tortoise import connections
 
+from podium.platform import db
 from podium.platform.errors import NotFound, Unauthorized
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, SummitRole
@@ -118,18 +120,46 @@ async def create_session(*, user: User, settings: Settings, ip: str = "", user_a
     return key
 
 
+# Every signed-in request runs this, so the session, its user and the user's roles come in one query.
+_SESSION_SQL = """
+SELECT u.*, s.id AS podium_session_id, s.last_seen_at AS podium_last_seen, s.expires_at AS podium_expires,
+       r.summit_id AS podium_role_summit, r.role AS podium_role
+FROM platform_session s
+JOIN platform_user u ON u.id = s.user_id
+LEFT JOIN platform_summit_role r ON r.user_id = u.id
+WHERE s.key_hash = {key}
+"""
+
+
+def _session_datetime(field: str, value: object) -> datetime:
+    converted: datetime = Session._meta.fields_map[field].to_python_value(value)
+    return converted
+
+
 async def actor_from_session(key: str, settings: Settings) -> Actor:
     if not key or len(key) > 100:
         return ANONYMOUS
-    session = await Session.filter(key_hash=digest(key)).select_related("user").first()
-    now = utcnow()
-    if session is None or session.expires_at <= now or not session.user.is_active:
+    rows = await connections.get("default").execute_query_dict(
+        _SESSION_SQL.format(key=db.placeholder(1)), [digest(key)]
+    )
+    if not rows:
         return ANONYMOUS
-    if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
-        await Session.filter(id=session.id).update(
+    first = rows[0]
+    now = utcnow()
+    user = User._init_from_db(**first)
+    if _session_datetime("expires_at", first["podium_expires"]) <= now or not user.is_active:
+        return ANONYMOUS
+    session_id = int(first["podium_session_id"])
+    if now - _session_datetime("last_seen_at", first["podium_last_seen"]) > SESSION_TOUCH_INTERVAL:
+        await Session.filter(id=session_id).update(
             last_seen_at=now, expires_at=now + timedelta(days=settings.session_days)
         )
-    return Actor(user=session.user, session_id=session.id, roles=await load_roles(session.user.id))
+    grouped: dict[int, set[Role]] = {}
+    for row in rows:
+        if row["podium_role_summit"] is not None:
+            grouped.setdefault(int(row["podium_role_summit"]), set()).add(Role(row["podium_role"]))
+    roles = {summit_id: frozenset(held) for summit_id, held in grouped.items()}
+    return Actor(user=user, session_id=session_id, roles=roles)
 
 
 async def end_session(key: str) -> None:

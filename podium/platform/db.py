@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -39,9 +40,24 @@ def database_url(settings: Settings) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+async def _keep_session_state(_connection: object) -> None:
+    """asyncpg's pool reset. Its default sends RESET ALL, CLOSE ALL, UNLISTEN * and an advisory unlock
+    on every release (Tortoise releases after every query): a round trip each time. Podium keeps no
+    session state on a connection (no SET, LISTEN, cursors or advisory locks), and asyncpg still rolls
+    back an unfinished transaction before calling this."""
+
+
+def connection_config(url: str) -> str | dict[str, Any]:
+    if url.startswith("sqlite://"):
+        return url
+    config = expand_db_url(url)
+    config["credentials"]["reset"] = _keep_session_state
+    return config
+
+
 def tortoise_config(settings: Settings, url: str | None = None) -> dict[str, Any]:
     return {
-        "connections": {"default": url or database_url(settings)},
+        "connections": {"default": connection_config(url or database_url(settings))},
         "apps": {
             label: {"models": modules, "default_connection": "default", "migrations": f"podium.{label}.migrations"}
             for label, modules in APPS.items()

@@ -148,7 +148,7 @@ class PodiumMiddleware:
         user = actor.user
         asked = i18n.normalize_locale(query.get("lang"))
         if asked and asked != cookies.get(LANG_COOKIE):
-            set_cookies.append(self._cookie(LANG_COOKIE, asked, max_age=365 * 86400, http_only=False))
+            set_cookies.append(self._cookie(LANG_COOKIE, asked, max_age=365 * 86400))
         locale = (
             (i18n.normalize_locale(user.locale) if user is not None else None)
             or asked

@@ -519,9 +519,12 @@ def _run(args: argparse.Namespace, wrk: str, workdir: Path) -> int:
         raise BenchError("--duration and --connections must be at least 1")
     print("starting throwaway PostgreSQL and Redis ...", flush=True)
     with services.postgres() as pg, services.redis() as rd:
+        tcp_url = pg.create_database("podium_bench")
+        database_url = tcp_url if getattr(args, "db_transport", "socket") == "tcp" else pg.socket_url("podium_bench")
+        print(f"database: {database_url}", flush=True)
         env = {
             **os.environ,
-            "DATABASE_URL": pg.create_database("podium_bench"),
+            "DATABASE_URL": database_url,
             "REDIS_URL": rd.url,
             "SECRET_KEY": secrets.token_urlsafe(48),
             "VAR_DIR": str(workdir / "var"),

@@ -51,6 +51,10 @@ class Postgres:
     def url(self, database: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
+    def socket_url(self, database: str = "postgres") -> str:
+        """The same cluster over its Unix-domain socket, as an app on the database's own host would connect."""
+        return f"postgres://postgres@:{self.port}/{database}?host={self.directory}"
+
     def create_database(self, name: str) -> str:
         _run(
             [

@@ -19,7 +19,7 @@ from podium.settings import Settings, SettingsError, load_settings
 from podium.tooling import services
 from tests.conftest import SmtpSink
 from tests.factories import PASSWORD, make_user
-from tests.helpers import links_in
+from tests.helpers import links_in, sign_in
 
 PODIUM = str(Path(sys.executable).parent / "podium")
 
@@ -213,7 +213,29 @@ async def test_embedded_default_runs_on_sqlite_with_in_process_jobs(tmp_path: Pa
             verified = await http.get(link.replace("http://127.0.0.1:8000", ""))
             assert verified.status_code == 303
             assert verified.headers["location"] == "/signin?notice=verified"
+            page = await http.get("/signin")
+            token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+            signed_in = await http.post(
+                "/signin", data={"email": "solo@example.com", "password": PASSWORD, "csrf_token": token}
+            )
+            assert signed_in.status_code == 303
+            account = await http.get("/account")
+            assert account.status_code == 200
+            assert "solo@example.com" in account.text
     finally:
         server.terminate()
         server.wait(timeout=20)
     assert (tmp_path / "var" / "secret_key").exists()
+
+
+async def test_createsuperuser_makes_a_verified_administrator(
+    app: object, client: httpx.AsyncClient, settings: Settings, tmp_path: Path
+) -> None:
+    env = _env(tmp_path, DATABASE_URL=settings.database_url or "")
+    weak = await _podium("createsuperuser", "root@example.com", "--password", "short", env=env, cwd=tmp_path)
+    assert weak.returncode == 2
+    assert weak.stderr == "podium: Use at least 10 characters.\n"
+    result = await _podium("createsuperuser", "Root@Example.com", "--password", PASSWORD, env=env, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "Superuser root@example.com created.\n")
+    await sign_in(client, "root@example.com")
+    assert (await client.get("/organize/summits/new")).status_code == 200

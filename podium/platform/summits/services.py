@@ -10,7 +10,7 @@ from podium.platform.auth import Actor
 from podium.platform.errors import InvalidInput, NotFound
 from podium.platform.i18n import gettext as _
 from podium.platform.notifications.services import notify
-from podium.platform.pagination import PAGE_SIZE, Page, paginate
+from podium.platform.pagination import PAGE_SIZE, Page, paginate_table
 from podium.platform.permissions import can_create_summit, can_manage_summit, ensure
 from podium.platform.summits.forms import GrantRoleForm, SummitForm
 from podium.platform.summits.models import Role, Summit, SummitRole
@@ -20,7 +20,7 @@ from podium.settings import Settings
 
 async def list_summits(*, page: int = 1, size: int = PAGE_SIZE) -> Page[Summit]:
     """Every summit is public: the home page and GET /api/v1/summits list them."""
-    return await paginate(Summit.all().order_by("-starts_on", "id"), page=page, size=size)
+    return await paginate_table(Summit, order_by="starts_on DESC, id", page=page, size=size)
 
 
 async def get_summit(*, slug: str) -> Summit:

@@ -221,7 +221,12 @@ async def switch_language(request: Request) -> Response:
         await services.set_language(actor=actor, locale=locale)
     response = redirect(safe_next(str(data.get("next", ""))))
     response.set_cookie(
-        LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", secure=settings_of(request).secure_cookies
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings_of(request).secure_cookies,
     )
     return response
 
