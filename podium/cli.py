@@ -241,6 +241,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     bench.add_argument("--connections", type=int, default=32)
     bench.add_argument("--out", default="bench-results/bench.json")
+    bench.add_argument("--repeat", type=int, default=3, help="rounds, alternating scenarios; medians are reported")
     bench.add_argument(
         "--db-transport",
         choices=("socket", "tcp"),
