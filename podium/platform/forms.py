@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
 from starlette.datastructures import FormData
 
+from podium.platform import i18n
 from podium.platform.errors import NON_FIELD, InvalidInput
 from podium.platform.i18n import gettext as _
 
@@ -32,6 +33,27 @@ class Form(BaseModel):
 
 
 F = TypeVar("F", bound=Form)
+
+
+def _at_most(limit: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(_("Use at most %(max)d characters.", max=limit))
+        return value
+
+    return check
+
+
+def _time_zone(value: str) -> str:
+    if not i18n.is_timezone(value):
+        raise ValueError(_("Choose a time zone from the list."))
+    return value
+
+
+# Field types shared by every form: a one-line text, a long text, an IANA time zone.
+ShortText = Annotated[str, AfterValidator(_at_most(200))]
+LongText = Annotated[str, AfterValidator(_at_most(20000))]
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
 
 
 def values_of(data: FormData | Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import field_validator, model_validator
 
 from podium.platform import i18n
-from podium.platform.forms import Form
+from podium.platform.forms import Form, LongText, ShortText, TimeZone
 from podium.platform.i18n import gettext as _
 from podium.platform.summits.models import Role
 from podium.platform.users.forms import normalize_email
@@ -18,15 +18,15 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
 class SummitForm(Form):
     slug: str
-    name_en: str = ""
-    name_zh: str = ""
-    description_en: str = ""
-    description_zh: str = ""
-    venue_en: str = ""
-    venue_zh: str = ""
+    name_en: ShortText = ""
+    name_zh: ShortText = ""
+    description_en: LongText = ""
+    description_zh: LongText = ""
+    venue_en: ShortText = ""
+    venue_zh: ShortText = ""
     starts_on: date
     ends_on: date
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZone = "Asia/Shanghai"
     currency: str = "CNY"
 
     field_messages = {  # noqa: RUF012 - read-only by convention
@@ -40,27 +40,6 @@ class SummitForm(Form):
         value = value.lower()
         if not SLUG.match(value):
             raise ValueError(_("Use lower-case letters, digits and dashes, like hicool-2026."))
-        return value
-
-    @field_validator("name_en", "name_zh", "venue_en", "venue_zh")
-    @classmethod
-    def _short(cls, value: str) -> str:
-        if len(value) > 200:
-            raise ValueError(_("Use at most %(max)d characters.", max=200))
-        return value
-
-    @field_validator("description_en", "description_zh")
-    @classmethod
-    def _long(cls, value: str) -> str:
-        if len(value) > 20000:
-            raise ValueError(_("Use at most %(max)d characters.", max=20000))
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        if not i18n.is_timezone(value):
-            raise ValueError(_("Choose a time zone from the list."))
         return value
 
     @field_validator("currency")

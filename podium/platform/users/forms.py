@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import field_validator, model_validator
 
 from podium.platform import i18n
-from podium.platform.forms import Form
+from podium.platform.forms import Form, ShortText, TimeZone
 from podium.platform.i18n import gettext as _
 
 PASSWORD_MIN = 10
@@ -39,7 +39,7 @@ def check_password(value: str) -> str:
 class SignUpForm(Form):
     email: str
     password: str
-    name: str = ""
+    name: ShortText = ""
 
     @field_validator("email")
     @classmethod
@@ -50,13 +50,6 @@ class SignUpForm(Form):
     @classmethod
     def _password(cls, value: str) -> str:
         return check_password(value)
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if len(value) > 200:
-            raise ValueError(_("Use at most %(max)d characters.", max=200))
-        return value
 
     @model_validator(mode="after")
     def _not_email(self) -> SignUpForm:
@@ -133,32 +126,18 @@ class ConfirmPasswordForm(Form):
 
 
 class ProfileForm(Form):
-    name: str = ""
-    name_local: str = ""
+    name: ShortText = ""
+    name_local: ShortText = ""
     locale: str = ""
-    timezone: str = "UTC"
+    timezone: TimeZone = "UTC"
     country: str = ""
-    organisation: str = ""
-
-    @field_validator("name", "name_local", "organisation")
-    @classmethod
-    def _short(cls, value: str) -> str:
-        if len(value) > 200:
-            raise ValueError(_("Use at most %(max)d characters.", max=200))
-        return value
+    organisation: ShortText = ""
 
     @field_validator("locale")
     @classmethod
     def _locale(cls, value: str) -> str:
         if value and value not in i18n.LOCALES:
             raise ValueError(_("Choose a language from the list."))
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        if not i18n.is_timezone(value):
-            raise ValueError(_("Choose a time zone from the list."))
         return value
 
     @field_validator("country")
