@@ -14,7 +14,7 @@ from podium.platform.users.models import ApiToken, Session, User
 from podium.settings import Settings
 from tests.conftest import JobRunner, SmtpSink
 from tests.factories import PASSWORD, make_user
-from tests.helpers import body_text, links_in, post_form, sign_in
+from tests.helpers import body_text, csrf_token, links_in, post_form, sign_in
 
 NEW_PASSWORD = "a much better secret 42"
 
@@ -394,3 +394,19 @@ async def test_delete_account_needs_the_password_then_erases_it(client: httpx.As
     assert await Session.all().count() == 0
     assert await AuditEntry.filter(action="user.deleted", object_id=str(user.id), actor_id=None).count() == 1
     assert (await client.get("/account")).status_code == 303
+
+
+async def test_parallel_wrong_guesses_cannot_slip_past_the_account_lock(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    import asyncio
+
+    await make_user(email="ada@example.com")
+    token = await csrf_token(client, "/signin")
+    guesses = [
+        client.post("/signin", data={"email": "ada@example.com", "password": f"guess number {n}", "csrf_token": token})
+        for n in range(12)
+    ]
+    statuses = sorted(r.status_code for r in await asyncio.gather(*guesses))
+    assert statuses.count(422) <= settings.signin_failures_per_account
+    assert statuses.count(429) >= 12 - settings.signin_failures_per_account

@@ -131,3 +131,26 @@ async def test_stale_pending_messages_are_queued_again_by_the_sweeper(
     await run_jobs.run()
     assert [m["To"] for m in mailbox.messages] == ["ada@example.com"]
     assert (await Notification.get(id=fresh_claim.id)).status == NotificationStatus.SENDING
+
+
+async def test_an_unexpected_error_fails_the_message_instead_of_resending_it(
+    app: object, run_jobs: JobRunner, mailbox: SmtpSink
+) -> None:
+    broken = await services.notify(
+        key="broken", recipient="ada@example.com", kind="verify_email", locale="en", context={"name": "Ada"}
+    )  # the template needs verify_url and days
+    await send_notification(run_jobs.ctx, notification_id=broken.id)
+    stored = await Notification.get(id=broken.id)
+    assert stored.status == NotificationStatus.FAILED
+    assert stored.last_error.startswith("UndefinedError")
+    assert await services.requeue_stale() == 0
+    assert mailbox.messages == []
+
+
+async def test_a_message_out_of_attempts_is_not_claimed_again(
+    app: object, run_jobs: JobRunner, mailbox: SmtpSink
+) -> None:
+    notification = await _notify()
+    await Notification.filter(id=notification.id).update(attempts=services.MAX_ATTEMPTS)
+    await send_notification(run_jobs.ctx, notification_id=notification.id)
+    assert mailbox.messages == []

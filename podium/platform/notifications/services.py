@@ -48,40 +48,44 @@ async def deliver(*, notification_id: int, mailer: Mailer, env: jinja2.Environme
     """Send one notification. Returns None when done (sent, failed for good, or not ours to send),
     or the delay after which a retry should run."""
     now = utcnow()
-    claimed = await Notification.filter(
-        Q(status=NotificationStatus.PENDING) | Q(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT),
-        id=notification_id,
-    ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    claimable = Q(status=NotificationStatus.PENDING) | Q(
+        status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    claimed = await Notification.filter(claimable, id=notification_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
     if not claimed:
-        log.info("notification %s already sent or being sent", notification_id)
+        log.info("notification %s already sent, being sent, or out of attempts", notification_id)
         return None
     notification = await Notification.get(id=notification_id)
-    message = render_message(
-        env,
-        kind=notification.kind,
-        locale=notification.locale,
-        context=notification.context,
-        sender=sender,
-        recipient=notification.recipient,
-    )
+    # Every later write is conditional on this claim, so a worker that lost it changes nothing.
+    ours = Notification.filter(id=notification_id, status=NotificationStatus.SENDING, claimed_at=now)
     try:
+        message = render_message(
+            env,
+            kind=notification.kind,
+            locale=notification.locale,
+            context=notification.context,
+            sender=sender,
+            recipient=notification.recipient,
+        )
         await mailer.send(message)
     except TransientMailError as exc:
         give_up = notification.attempts >= MAX_ATTEMPTS
-        await Notification.filter(id=notification_id).update(
-            status=NotificationStatus.FAILED if give_up else NotificationStatus.PENDING, last_error=str(exc)[:2000]
-        )
+        status = NotificationStatus.FAILED if give_up else NotificationStatus.PENDING
+        await ours.update(status=status, last_error=str(exc)[:2000])
         log.warning("notification %s: attempt %s failed: %s", notification_id, notification.attempts, exc)
         return None if give_up else backoff(notification.attempts)
     except PermanentMailError as exc:
-        await Notification.filter(id=notification_id).update(
-            status=NotificationStatus.FAILED, last_error=str(exc)[:2000]
-        )
+        await ours.update(status=NotificationStatus.FAILED, last_error=str(exc)[:2000])
         log.error("notification %s refused for good: %s", notification_id, exc)
         return None
-    await Notification.filter(id=notification_id).update(
-        status=NotificationStatus.SENT, sent_at=utcnow(), last_error=""
-    )
+    except Exception as exc:
+        # Not a mail error (a template bug, say): fail this message rather than send it again and again.
+        await ours.update(status=NotificationStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        log.exception("notification %s could not be sent", notification_id)
+        return None
+    await ours.update(status=NotificationStatus.SENT, sent_at=utcnow(), last_error="")
     return None
 
 

@@ -34,12 +34,12 @@ async def sign_up(*, settings: Settings, form: SignUpForm, locale: str) -> User 
 
     An address that already has an account gets a mail saying so instead, and the page shows the same
     message either way, so sign-up does not reveal who is registered."""
+    # Hash first in both cases, so that the answer takes as long for a registered address as for a new one.
+    password_hash = await auth.hash_password(form.password)
     existing = await User.get_or_none(email=form.email)
     if existing is None:
         try:
-            user = await User.create(
-                email=form.email, password_hash=await auth.hash_password(form.password), name=form.name, locale=locale
-            )
+            user = await User.create(email=form.email, password_hash=password_hash, name=form.name, locale=locale)
         except IntegrityError:
             existing = await User.get(email=form.email)
         else:
@@ -96,9 +96,10 @@ async def sign_in(*, settings: Settings, email: str, password: str, ip: str, use
 
     Failures are counted per account and per address; the same message is shown whether or not the
     account exists."""
-    wait = await throttle.is_locked(
+    wait = await throttle.attempt(
         email=email,
         ip=ip,
+        window_seconds=settings.signin_lockout_minutes * 60,
         per_account=settings.signin_failures_per_account,
         per_address=settings.signin_failures_per_address,
     )
@@ -113,9 +114,8 @@ async def sign_in(*, settings: Settings, email: str, password: str, ip: str, use
     user = await User.get_or_none(email=email)
     ok = await auth.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        await throttle.record_failure(email=email, ip=ip, window_seconds=settings.signin_lockout_minutes * 60)
         raise InvalidInput({NON_FIELD: [_("The e-mail address or password is incorrect.")]})
-    await throttle.clear_account(email=email)
+    await throttle.forgive_attempt(email=email, ip=ip)
     if auth.needs_rehash(user.password_hash):
         user.password_hash = await auth.hash_password(password)
         await user.save(update_fields=["password_hash"])

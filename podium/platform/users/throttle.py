@@ -12,25 +12,36 @@ def _keys(email: str, ip: str) -> tuple[str, str]:
     return f"podium:signin-fail:acct:{account}", f"podium:signin-fail:addr:{ip or '-'}"
 
 
-async def is_locked(*, email: str, ip: str, per_account: int, per_address: int) -> int:
-    """Seconds until the next attempt is allowed, or 0."""
+async def attempt(*, email: str, ip: str, window_seconds: int, per_account: int, per_address: int) -> int:
+    """Count a sign-in attempt, as failed until forgiven, and say how many seconds it must wait (0: go ahead).
+
+    The count comes back from the same atomic INCR that records it, so parallel guesses cannot slip past
+    the limit between a check and an increment."""
     account_key, address_key = _keys(email, ip)
     redis = jobs.redis()
-    account, address = await redis.mget(account_key, address_key)
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.incr(account_key)
+        pipe.expire(account_key, window_seconds, nx=True)
+        pipe.incr(address_key)
+        pipe.expire(address_key, window_seconds, nx=True)
+        pipe.ttl(account_key)
+        pipe.ttl(address_key)
+        account, _, address, _, account_ttl, address_ttl = await pipe.execute()
     waits = []
-    if account is not None and int(account) >= per_account:
-        waits.append(await redis.ttl(account_key))
-    if address is not None and int(address) >= per_address:
-        waits.append(await redis.ttl(address_key))
-    return max([w for w in waits if w > 0], default=0) if waits else 0
+    if int(account) > per_account:
+        waits.append(int(account_ttl))
+    if int(address) > per_address:
+        waits.append(int(address_ttl))
+    return max([*waits, 1]) if waits else 0
 
 
-async def record_failure(*, email: str, ip: str, window_seconds: int) -> None:
+async def forgive_attempt(*, email: str, ip: str) -> None:
+    """The attempt succeeded: clear the account's count and take it back from the address's."""
+    account_key, address_key = _keys(email, ip)
     redis = jobs.redis()
     async with redis.pipeline(transaction=True) as pipe:
-        for key in _keys(email, ip):
-            pipe.incr(key)
-            pipe.expire(key, window_seconds, nx=True)
+        pipe.delete(account_key)
+        pipe.decr(address_key)
         await pipe.execute()
 
 
