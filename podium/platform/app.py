@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -21,13 +20,12 @@ from podium.platform.jobs import JobRegistry
 from podium.platform.logs import configure_logging
 from podium.platform.middleware import PodiumMiddleware
 from podium.platform.summits import endpoints as summit_pages
-from podium.platform.templating import make_templates
+from podium.platform.templating import STATIC_DIR, make_templates
 from podium.platform.users import endpoints as user_pages
 from podium.settings import Settings
 
 log = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Forms and JSON bodies; routes that take uploads raise their own limit.
 MAX_BODY_BYTES = 1 << 20
 
