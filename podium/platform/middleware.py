@@ -55,6 +55,19 @@ class PodiumMiddleware:
         self.secret = settings.secret()
         self.csrf_exempt = tuple(csrf_exempt)
         self.secure = settings.secure_cookies
+        # Encoded once: every response gets these unless the endpoint set its own.
+        common = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"),
+            (b"x-frame-options", b"DENY"),
+            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+            (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if self.secure:
+            common.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        self.static_headers = tuple(common)
+        self.page_headers = (*common, (b"cache-control", b"no-store"), (b"vary", b"Cookie, Accept-Language"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -199,17 +212,10 @@ class PodiumMiddleware:
         return body, i18n.gettext("This form has expired or was not sent from Podium. Reload the page and try again.")
 
     def _security_headers(self, out: MutableHeaders, is_static: bool) -> None:
-        out.setdefault("x-content-type-options", "nosniff")
-        out.setdefault("referrer-policy", "same-origin")
-        out.setdefault("x-frame-options", "DENY")
-        out.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
-        out.setdefault("permissions-policy", "camera=(self), microphone=(), geolocation=()")
-        out.setdefault("cross-origin-opener-policy", "same-origin")
-        if self.secure:
-            out.setdefault("strict-transport-security", "max-age=31536000; includeSubDomains")
-        if not is_static:
-            out.setdefault("cache-control", "no-store")
-            out.append("vary", "Cookie, Accept-Language")
+        raw = out.raw
+        present = {name for name, _value in raw}
+        extra = self.page_headers if not is_static else self.static_headers
+        raw.extend(header for header in extra if header[0] not in present)
 
     def _cookie(self, name: str, value: str, *, max_age: int, http_only: bool = True) -> str:
         parts = [f"{name}={value}", "Path=/", f"Max-Age={max_age}", "SameSite=Lax"]
