@@ -67,6 +67,8 @@ class Actor:
     session_id: int | None = None
     token_id: int | None = None
     roles: dict[int, frozenset[Role]] = field(default_factory=dict)
+    # The session's expiry moved forward on this request, so the browser's cookie should too.
+    session_extended: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -150,7 +152,8 @@ async def actor_from_session(key: str, settings: Settings) -> Actor:
     if _session_datetime("expires_at", first["podium_expires"]) <= now or not user.is_active:
         return ANONYMOUS
     session_id = int(first["podium_session_id"])
-    if now - _session_datetime("last_seen_at", first["podium_last_seen"]) > SESSION_TOUCH_INTERVAL:
+    extended = now - _session_datetime("last_seen_at", first["podium_last_seen"]) > SESSION_TOUCH_INTERVAL
+    if extended:
         await Session.filter(id=session_id).update(
             last_seen_at=now, expires_at=now + timedelta(days=settings.session_days)
         )
@@ -159,7 +162,7 @@ async def actor_from_session(key: str, settings: Settings) -> Actor:
         if row["podium_role_summit"] is not None:
             grouped.setdefault(int(row["podium_role_summit"]), set()).add(Role(row["podium_role"]))
     roles = {summit_id: frozenset(held) for summit_id, held in grouped.items()}
-    return Actor(user=user, session_id=session_id, roles=roles)
+    return Actor(user=user, session_id=session_id, roles=roles, session_extended=extended)
 
 
 async def end_session(key: str) -> None:

@@ -25,6 +25,7 @@ class JobName(StrEnum):
     """Every job, by its function name. Services enqueue by these names and never import workers."""
 
     SEND_NOTIFICATION = "send_notification"
+    SEND_PASSWORD_RESET = "send_password_reset"  # noqa: S105 - a job name
     PURGE_EXPIRED_SESSIONS = "purge_expired_sessions"
     RELEASE_STALE_NOTIFICATIONS = "release_stale_notifications"
 

@@ -119,6 +119,8 @@ class PodiumMiddleware:
         if live_session == "" and session_key:
             # A stale or revoked session cookie: forget it so the browser stops sending it.
             set_cookies.append(self._cookie(SESSION_COOKIE, "", max_age=0))
+        elif actor.session_extended:
+            set_cookies.append(self._cookie(SESSION_COOKIE, session_key, max_age=self.settings.session_days * 86400))
 
         if scope["method"] not in SAFE_METHODS and not bearer and not path.startswith(self.csrf_exempt):
             refusal = self._check_origin(headers)

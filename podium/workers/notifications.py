@@ -8,6 +8,7 @@ from typing import Any
 from arq import Retry
 
 from podium.platform.notifications import services
+from podium.platform.users import services as users
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,10 @@ async def send_notification(ctx: dict[str, Any], *, notification_id: int) -> Non
     )
     if retry_in is not None:
         raise Retry(defer=retry_in)
+
+
+async def send_password_reset(ctx: dict[str, Any], *, email: str, locale: str) -> None:
+    await users.send_password_reset(settings=ctx["settings"], email=email, locale=locale)
 
 
 async def release_stale_notifications(ctx: dict[str, Any]) -> int:

@@ -410,3 +410,61 @@ async def test_parallel_wrong_guesses_cannot_slip_past_the_account_lock(
     statuses = sorted(r.status_code for r in await asyncio.gather(*guesses))
     assert statuses.count(422) <= settings.signin_failures_per_account
     assert statuses.count(429) >= 12 - settings.signin_failures_per_account
+
+
+async def test_an_active_session_slides_its_expiry_and_its_cookie(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    from datetime import timedelta
+
+    from podium.platform.i18n import utcnow
+
+    user = await make_user(email="ada@example.com")
+    await sign_in(client, "ada@example.com")
+    await Session.filter(user_id=user.id).update(
+        last_seen_at=utcnow() - timedelta(hours=1), expires_at=utcnow() + timedelta(days=1)
+    )
+    response = await client.get("/account")
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("podium_session="))
+    assert f"Max-Age={settings.session_days * 86400}" in cookie
+    session = await Session.get(user_id=user.id)
+    assert session.expires_at > utcnow() + timedelta(days=settings.session_days - 1)
+
+
+async def test_an_expired_session_signs_out_and_clears_the_cookie(client: httpx.AsyncClient) -> None:
+    from datetime import timedelta
+
+    from podium.platform.i18n import utcnow
+
+    user = await make_user(email="ada@example.com")
+    await sign_in(client, "ada@example.com")
+    await Session.filter(user_id=user.id).update(expires_at=utcnow() - timedelta(seconds=1))
+    response = await client.get("/account")
+    assert response.status_code == 303
+    cleared = next(c for c in response.headers.get_list("set-cookie") if c.startswith("podium_session="))
+    assert "Max-Age=0" in cleared
+
+
+async def test_the_same_reset_link_used_twice_at_once_changes_the_password_once(
+    client: httpx.AsyncClient, other_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    import asyncio
+
+    from podium.platform.users import tokens
+
+    user = await make_user(email="ada@example.com")
+    link = f"/password/reset/{tokens.make_reset_token(settings.secret(), user)}"
+    first_token = await csrf_token(client, link)
+    second_token = await csrf_token(other_client, link)
+    results = await asyncio.gather(
+        client.post(link, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD, "csrf_token": first_token}),
+        other_client.post(
+            link,
+            data={
+                "password": "another new secret 7",
+                "password_again": "another new secret 7",
+                "csrf_token": second_token,
+            },
+        ),
+    )
+    assert sorted(r.status_code for r in results) == [303, 400]

@@ -108,7 +108,7 @@ async def forgot_password(request: Request) -> Response:
         form = parse(EmailForm, data)
     except InvalidInput as exc:
         return render(request, "users/forgot.html", {"values": values_of(data), "errors": exc.errors}, 422)
-    await services.request_password_reset(settings=settings_of(request), email=form.email, locale=i18n.get_locale())
+    await services.request_password_reset(email=form.email, locale=i18n.get_locale())
     return render(request, "users/check_email.html", {"email": form.email, "reset": True})
 
 
@@ -122,7 +122,8 @@ async def reset_password(request: Request) -> Response:
         form = parse(NewPasswordForm, await request.form())
     except InvalidInput as exc:
         return render(request, "users/reset.html", {"errors": exc.errors}, 422)
-    await services.reset_password(settings=settings, token=token, form=form)
+    if await services.reset_password(settings=settings, token=token, form=form) is None:
+        return render(request, "users/link_invalid.html", {"reset": True}, 400)
     response = redirect("/signin?notice=password-reset")
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
     return response

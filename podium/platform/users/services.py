@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -9,11 +10,12 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from podium.platform import audit, auth
+from podium.platform import audit, auth, jobs
 from podium.platform.auth import Actor
 from podium.platform.errors import NON_FIELD, InvalidInput, NotFound, TooManyRequests
 from podium.platform.i18n import gettext as _
 from podium.platform.i18n import utcnow
+from podium.platform.jobs import JobName
 from podium.platform.notifications.models import Notification
 from podium.platform.notifications.services import notify
 from podium.platform.summits.models import SummitRole
@@ -124,8 +126,18 @@ async def sign_in(*, settings: Settings, email: str, password: str, ip: str, use
     return user, key
 
 
-async def request_password_reset(*, settings: Settings, email: str, locale: str) -> None:
-    """Mail a reset link if the account exists. Says nothing either way."""
+async def request_password_reset(*, email: str, locale: str) -> None:
+    """Queue the reset mail. The page answers the same, at the same speed, whether or not the account exists:
+    the lookup happens in the job."""
+    bucket = int(utcnow().timestamp() // 300)
+    address = hashlib.sha256(email.encode()).hexdigest()[:24]
+    await jobs.enqueue(
+        JobName.SEND_PASSWORD_RESET, job_id=f"password-reset:{address}:{bucket}", email=email, locale=locale
+    )
+
+
+async def send_password_reset(*, settings: Settings, email: str, locale: str) -> None:
+    """Mail a reset link if the account exists (at most one per account per five minutes)."""
     user = await User.get_or_none(email=email, is_active=True)
     if user is None:
         return
@@ -151,9 +163,8 @@ async def user_for_reset(*, settings: Settings, token: str) -> User | None:
 async def reset_password(*, settings: Settings, token: str, form: NewPasswordForm) -> User | None:
     """Set a new password from a reset link (which then stops working) and end every session."""
     user = await user_for_reset(settings=settings, token=token)
-    if user is None:
-        return None
-    await _set_password(user, form.password, keep_session_id=None)
+    if user is None or not await _set_password(user, form.password, keep_session_id=None):
+        return None  # a bad or stale link, or the same link used twice at once
     if user.email_verified_at is None:  # the link proved the address
         await User.filter(id=user.id).update(email_verified_at=utcnow())
         await SummitRole.filter(email=user.email, user_id=None).update(user_id=user.id)
@@ -167,18 +178,26 @@ async def change_password(*, actor: Actor, form: ChangePasswordForm) -> None:
     user = actor.require_user()
     if not await auth.verify_password(user.password_hash, form.current_password):
         raise InvalidInput({"current_password": [_("This is not your current password.")]})
-    await _set_password(user, form.password, keep_session_id=actor.session_id)
+    if not await _set_password(user, form.password, keep_session_id=actor.session_id):
+        raise InvalidInput({"current_password": [_("Your password was changed elsewhere meanwhile. Try again.")]})
     await audit.record("user.password_changed", actor_id=user.id, object_type="user", object_id=user.id)
 
 
-async def _set_password(user: User, password: str, *, keep_session_id: int | None) -> None:
-    user.password_hash = await auth.hash_password(password)
+async def _set_password(user: User, password: str, *, keep_session_id: int | None) -> bool:
+    """Replace the password unless it changed since `user` was read (False then), and end the sessions."""
+    new_hash = await auth.hash_password(password)
     async with in_transaction():
-        await user.save(update_fields=["password_hash", "updated_at"])
+        changed = await User.filter(id=user.id, password_hash=user.password_hash).update(
+            password_hash=new_hash, updated_at=utcnow()
+        )
+        if not changed:
+            return False
         sessions = Session.filter(user_id=user.id)
         if keep_session_id is not None:
             sessions = sessions.exclude(id=keep_session_id)
         await sessions.delete()
+    user.password_hash = new_hash
+    return True
 
 
 async def update_profile(*, actor: Actor, form: ProfileForm) -> User:
