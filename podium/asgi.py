@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
+from podium.competitions.endpoints import routes as competition_routes
 from podium.platform.app import create_app, setup_logging
 from podium.settings import Settings, get_settings
 from podium.workers.registry import JOBS
@@ -14,7 +15,9 @@ CSRF_EXEMPT = ("/payments/stripe/webhook",)
 
 def build_app(settings: Settings | None = None, *, database_url: str | None = None) -> Starlette:
     settings = settings or get_settings()
-    return create_app(settings, routes=[], registry=JOBS, csrf_exempt=CSRF_EXEMPT, database_url=database_url)
+    return create_app(
+        settings, routes=[*competition_routes], registry=JOBS, csrf_exempt=CSRF_EXEMPT, database_url=database_url
+    )
 
 
 def app_factory() -> Starlette:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from podium.competitions.models import Competition, Division, DivisionKind, Round, RoundStatus, Track
 from podium.platform import auth
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, Summit, SummitRole
@@ -160,6 +162,77 @@ SUMMITS: tuple[dict[str, Any], ...] = (
 )
 
 
+TRACKS = (
+    ("AI, VR and fintech", "人工智能、虚拟现实与金融科技"),
+    ("Next-generation IT", "新一代信息技术"),
+    ("High-end equipment", "高端装备"),
+    ("Medicine and health", "医药健康"),
+    ("New energy and materials", "新能源与新材料"),
+    ("Agri-food technology", "农业与食品科技"),
+    ("Cultural creativity", "文化创意"),
+)
+DIVISIONS = (
+    ("Overseas", "海外赛区", DivisionKind.REGION),
+    ("Domestic", "国内赛区", DivisionKind.REGION),
+    ("Maker group (not yet incorporated)", "创客组（未注册公司）", DivisionKind.GROUP),
+    ("Growth group (incorporated)", "成长组（已注册公司）", DivisionKind.GROUP),
+)
+# (English, Chinese, submissions open, submissions close, judging from, judging to), Beijing time
+ROUNDS = (
+    ("Online review", "网络评审", (2026, 4, 1, 9), (2026, 6, 30, 23, 59), (2026, 7, 1, 9), (2026, 7, 20, 18)),
+    ("Preliminary pitch", "初赛路演", None, None, (2026, 7, 25, 9), (2026, 8, 5, 18)),
+    ("Semi-final", "复赛", None, None, (2026, 8, 15, 9), (2026, 8, 25, 18)),
+    ("Final on stage", "总决赛", None, None, (2026, 9, 19, 9), (2026, 9, 19, 18)),
+)
+
+
+def _beijing(parts: tuple[int, ...] | None) -> datetime | None:
+    if parts is None:
+        return None
+    year, month, day, hour, *minute = parts
+    local = datetime(year, month, day, hour, minute[0] if minute else 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return local.astimezone(UTC)
+
+
+async def _seed_competition(summit: Summit) -> bool:
+    if await Competition.exists(summit_id=summit.id, slug="gec-2026"):
+        return False
+    competition = await Competition.create(
+        summit=summit,
+        slug="gec-2026",
+        name_en="2026 Global Entrepreneurship Competition",
+        name_zh="2026全球创业大赛",
+        description_en="Seven industry tracks, overseas and domestic divisions, four rounds from online review "
+        "to the final on stage at the summit.",
+        description_zh="七大产业赛道，海外与国内赛区，从网络评审到峰会现场总决赛共四轮。",
+        rules_en="Founders must have studied or worked abroad. The lead founder holds at least 30% of the "
+        "equity, or the founding team at least 50%.",
+        rules_zh="创始人须有海外学习或工作经历。第一创始人持股不低于30%，或创始团队合计持股不低于50%。",
+    )
+    await Track.bulk_create(
+        [Track(competition=competition, name_en=en, name_zh=zh, position=n) for n, (en, zh) in enumerate(TRACKS, 1)]
+    )
+    await Division.bulk_create(
+        [
+            Division(competition=competition, name_en=en, name_zh=zh, kind=kind, position=n)
+            for n, (en, zh, kind) in enumerate(DIVISIONS, 1)
+        ]
+    )
+    for n, (en, zh, opens, closes, judging_from, judging_to) in enumerate(ROUNDS, 1):
+        await Round.create(
+            competition=competition,
+            position=n,
+            name_en=en,
+            name_zh=zh,
+            submissions_open_at=_beijing(opens),
+            submissions_close_at=_beijing(closes),
+            judging_open_at=_beijing(judging_from),
+            judging_close_at=_beijing(judging_to),
+            status=RoundStatus.OPEN if n == 1 else RoundStatus.DRAFT,
+        )
+    return True
+
+
 async def seed(*, only_if_empty: bool = False) -> bool:
     """Create whatever part of the demo is missing; never changes what exists. Returns True if it wrote."""
     if only_if_empty and await User.exists():
@@ -175,6 +248,7 @@ async def seed(*, only_if_empty: bool = False) -> bool:
                 wrote = True
             summits[summit.slug] = summit
         current = summits["ges-2026"]
+        wrote = await _seed_competition(current) or wrote
         for demo_user in USERS:
             user = await User.get_or_none(email=demo_user.email)
             if user is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
+from podium.competitions.models import Competition, Round
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, Summit, SummitRole
 from podium.platform.users.models import User
@@ -52,3 +53,18 @@ async def make_summit(**fields: Any) -> Summit:
 
 async def grant(summit: Summit, user: User, role: Role = Role.ORGANIZER) -> SummitRole:
     return await SummitRole.create(summit=summit, user=user, email=user.email, role=role)
+
+
+async def make_competition(*, summit: Summit | None = None, **fields: Any) -> Competition:
+    n = next(_seq)
+    values: dict[str, Any] = {"slug": f"competition-{n}", "name_en": f"Competition {n}", "name_zh": f"大赛{n}"}
+    values.update(fields)
+    return await Competition.create(summit=summit or await make_summit(), **values)
+
+
+async def make_round(*, competition: Competition | None = None, **fields: Any) -> Round:
+    competition = competition or await make_competition()
+    n = next(_seq)
+    values: dict[str, Any] = {"position": n, "name_en": f"Round {n}", "name_zh": f"第{n}轮"}
+    values.update(fields)
+    return await Round.create(competition=competition, **values)

@@ -89,6 +89,11 @@ OPENAPI_BASE: dict[str, Any] = {
 schemas = SchemaGenerator(OPENAPI_BASE)
 
 
+def register_schema(name: str, schema: dict[str, Any]) -> None:
+    """Domain packages add the components their endpoints' docstrings refer to."""
+    OPENAPI_BASE["components"]["schemas"][name] = schema
+
+
 def summit_json(summit: Summit) -> dict[str, Any]:
     return {
         "id": summit.id,

@@ -16,8 +16,8 @@ from podium.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Each Tortoise app owns its tables and its migrations package. Later issues add
-# "competitions" and "judging" here; foreign keys across apps are "platform.User".
+# Each Tortoise app owns its tables and its migrations package (named by string, so the platform imports
+# no domain package). Foreign keys across apps read "platform.User"; "judging" joins with issue 4.
 APPS: dict[str, list[str]] = {
     "platform": [
         "podium.platform.users.models",
@@ -25,6 +25,7 @@ APPS: dict[str, list[str]] = {
         "podium.platform.notifications.models",
         "podium.platform.audit",
     ],
+    "competitions": ["podium.competitions.models"],
 }
 
 

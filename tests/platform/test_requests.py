@@ -6,6 +6,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from podium.competitions.models import Competition, Round, Track
 from podium.platform.summits.models import Summit
 from podium.platform.users.models import User
 from tests.factories import PASSWORD, make_summit, make_user
@@ -139,10 +140,28 @@ async def test_no_route_answers_500_to_anything_a_user_can_send(app: Starlette, 
     await make_user(email="root@example.com", is_superuser=True)
     await sign_in(client, "root@example.com")
     token = await csrf_token(client, "/account")
-    params = {"slug": "ges", "token": "x.y.z", "session_id": "999", "token_id": "999", "role_id": "999"}
+    summit = await Summit.get(slug="ges")
+    competition = await Competition.create(summit_id=summit.id, slug="main", name_en="Main")
+    track = await Track.create(competition=competition, name_en="AI")
+    first = await Round.create(competition=competition, position=1, name_en="Online review")
+    params = {
+        "slug": "ges",
+        "token": "x.y.z",
+        "session_id": "999",
+        "token_id": "999",
+        "role_id": "999",
+        "id": str(competition.id),
+        "item_id": str(track.id),
+        "round_id": str(first.id),
+        "competition": "main",
+    }
     checked = 0
     for route in app.routes:
-        if not isinstance(route, Route) or route.path in {"/signout", "/account/delete"}:
+        if (
+            not isinstance(route, Route)
+            or route.path in {"/signout", "/account/delete"}
+            or route.path.endswith("/delete")
+        ):
             continue
         path = route.path
         for name, value in params.items():

@@ -36,4 +36,10 @@ async def test_openapi_is_valid_openapi_3(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     spec = response.json()
     validate(spec)
-    assert set(spec["paths"]) == {"/api/v1/me", "/api/v1/summits", "/api/v1/summits/{slug}"}
+    assert set(spec["paths"]) == {
+        "/api/v1/me",
+        "/api/v1/summits",
+        "/api/v1/summits/{slug}",
+        "/api/v1/summits/{slug}/competitions",
+        "/api/v1/competitions/{id}",
+    }

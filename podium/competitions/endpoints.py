@@ -1,0 +1,358 @@
+"""Competition pages (public and organizer) and the competitions API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from podium.competitions.forms import CompetitionForm, DivisionForm, RoundForm, TrackForm
+from podium.competitions.models import Competition, DivisionKind, Round, RoundStatus
+from podium.competitions.services import competitions, rounds
+from podium.platform.api import register_schema
+from podium.platform.auth import login_required
+from podium.platform.errors import InvalidInput
+from podium.platform.forms import parse, values_of
+from podium.platform.i18n import gettext as _
+from podium.platform.summits import services as summits
+from podium.platform.web import NOTICES, actor_of, redirect, render
+
+COMPETITION_FIELDS = tuple(CompetitionForm.model_fields)
+
+NOTICES.update(
+    {
+        "competition-saved": lambda: _("The competition is saved."),
+        "round-saved": lambda: _("The round is saved."),
+    }
+)
+
+register_schema(
+    "Competition",
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": {"type": "string"},
+            "summit_id": {"type": "integer"},
+            "name": {"$ref": "#/components/schemas/Bilingual"},
+            "description": {"$ref": "#/components/schemas/Bilingual"},
+            "rules": {"$ref": "#/components/schemas/Bilingual"},
+            "tracks": {"type": "array", "items": {"type": "object"}},
+            "divisions": {"type": "array", "items": {"type": "object"}},
+            "rounds": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "status": {"type": "string", "enum": [str(s) for s in RoundStatus]},
+                        "submissions_open_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "submissions_close_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "judging_open_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "judging_close_at": {"type": "string", "format": "date-time", "nullable": True},
+                    },
+                },
+            },
+        },
+        "required": ["id", "slug", "summit_id", "name", "tracks", "divisions", "rounds"],
+    },
+)
+
+
+# ---- public -----------------------------------------------------------------------------------
+
+
+async def summit_competitions(request: Request) -> Response:
+    summit = await summits.get_summit(slug=request.path_params["slug"])
+    listed = await competitions.list_competitions(summit=summit)
+    return render(request, "competitions/list.html", {"summit": summit, "competitions": listed})
+
+
+async def competition_detail(request: Request) -> Response:
+    summit = await summits.get_summit(slug=request.path_params["slug"])
+    competition = await competitions.get_competition(summit=summit, slug=request.path_params["competition"])
+    await competitions.with_setup(competition)
+    return render(
+        request,
+        "competitions/detail.html",
+        {"summit": summit, "competition": competition, "status_label": rounds.status_label},
+    )
+
+
+# ---- organizer --------------------------------------------------------------------------------
+
+
+@login_required
+async def organize_competitions(request: Request) -> Response:
+    actor = actor_of(request)
+    summit = await summits.get_managed_summit(actor=actor, slug=request.path_params["slug"])
+    listed = await competitions.list_competitions(summit=summit)
+    context: dict[str, Any] = {"summit": summit, "competitions": listed, "values": {}, "errors": {}}
+    if request.method == "GET":
+        return render(request, "competitions/organize_list.html", context)
+    data = await request.form()
+    try:
+        created = await competitions.create_competition(actor=actor, summit=summit, form=parse(CompetitionForm, data))
+    except InvalidInput as exc:
+        context.update(values=values_of(data), errors=exc.errors)
+        return render(request, "competitions/organize_list.html", context, 422)
+    return redirect(f"/organize/competitions/{created.id}?notice=competition-saved")
+
+
+async def _setup_page(request: Request, competition: Competition, status_code: int = 200, **extra: Any) -> Response:
+    await competitions.with_setup(competition)
+    context: dict[str, Any] = {
+        "competition": competition,
+        "summit": competition.summit,
+        "values": {field: getattr(competition, field) for field in COMPETITION_FIELDS},
+        "errors": {},
+        "part_errors": {},
+        "part_values": {},
+        "kinds": list(DivisionKind),
+        "transitions": rounds.TRANSITIONS,
+        "status_label": rounds.status_label,
+        **extra,
+    }
+    return render(request, "competitions/setup.html", context, status_code)
+
+
+@login_required
+async def setup(request: Request) -> Response:
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    if request.method == "GET":
+        return await _setup_page(request, competition)
+    data = await request.form()
+    try:
+        await competitions.update_competition(actor=actor, competition=competition, form=parse(CompetitionForm, data))
+    except InvalidInput as exc:
+        return await _setup_page(request, competition, 422, values=values_of(data), errors=exc.errors)
+    return redirect(f"/organize/competitions/{competition.id}?notice=competition-saved")
+
+
+def _part_endpoint(kind: str) -> Any:
+    """Add (no item id), change or remove (…/delete) a track or a division."""
+    form_class = TrackForm if kind == "track" else DivisionForm
+    services: tuple[Any, Any, Any] = (
+        (competitions.add_track, competitions.update_track, competitions.remove_track)
+        if kind == "track"
+        else (competitions.add_division, competitions.update_division, competitions.remove_division)
+    )
+    add, update, remove = services
+
+    @login_required
+    async def endpoint(request: Request) -> Response:
+        actor = actor_of(request)
+        competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+        item_id: int | None = request.path_params.get("item_id")
+        target = f"/organize/competitions/{competition.id}#{kind}s"
+        if request.url.path.endswith("/delete") and item_id is not None:
+            await remove(actor=actor, competition=competition, **{f"{kind}_id": item_id})
+            return redirect(target)
+        data = await request.form()
+        key = f"{kind}-{item_id or 'new'}"
+        try:
+            form = parse(form_class, data)
+            if item_id is None:
+                await add(actor=actor, competition=competition, form=form)
+            else:
+                await update(actor=actor, competition=competition, form=form, **{f"{kind}_id": item_id})
+        except InvalidInput as exc:
+            return await _setup_page(
+                request, competition, 422, part_errors={key: exc.errors}, part_values={key: values_of(data)}
+            )
+        return redirect(target)
+
+    return endpoint
+
+
+def _round_values(found: Round, timezone: str) -> dict[str, str]:
+    values = {"name_en": found.name_en, "name_zh": found.name_zh}
+    values.update({field: rounds.to_local_input(getattr(found, field), timezone) for field in rounds.WINDOW_FIELDS})
+    return values
+
+
+@login_required
+async def new_round(request: Request) -> Response:
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    tz = competition.summit.timezone
+    context: dict[str, Any] = {"competition": competition, "round": None, "timezone": tz, "values": {}, "errors": {}}
+    if request.method == "GET":
+        return render(request, "competitions/round_form.html", context)
+    data = await request.form()
+    try:
+        await rounds.add_round(actor=actor, competition=competition, form=parse(RoundForm, data), timezone=tz)
+    except InvalidInput as exc:
+        context.update(values=values_of(data), errors=exc.errors)
+        return render(request, "competitions/round_form.html", context, 422)
+    return redirect(f"/organize/competitions/{competition.id}?notice=round-saved#rounds")
+
+
+@login_required
+async def edit_round(request: Request) -> Response:
+    actor = actor_of(request)
+    found = await rounds.get_managed_round(actor=actor, round_id=request.path_params["round_id"])
+    competition = found.competition
+    tz = competition.summit.timezone
+    context: dict[str, Any] = {
+        "competition": competition,
+        "round": found,
+        "timezone": tz,
+        "values": _round_values(found, tz),
+        "errors": {},
+    }
+    if request.method == "GET":
+        return render(request, "competitions/round_form.html", context)
+    data = await request.form()
+    try:
+        await rounds.update_round(actor=actor, round=found, form=parse(RoundForm, data), timezone=tz)
+    except InvalidInput as exc:
+        context.update(values=values_of(data), errors=exc.errors)
+        return render(request, "competitions/round_form.html", context, 422)
+    return redirect(f"/organize/competitions/{competition.id}?notice=round-saved#rounds")
+
+
+@login_required
+async def move_round(request: Request) -> Response:
+    actor = actor_of(request)
+    found = await rounds.get_managed_round(actor=actor, round_id=request.path_params["round_id"])
+    data = await request.form()
+    try:
+        target = rounds.parse_status(str(data.get("to", "")))
+        await rounds.move_round(actor=actor, round=found, to=target)
+    except InvalidInput as exc:
+        return await _setup_page(request, found.competition, 422, part_errors={f"round-{found.id}": exc.errors})
+    return redirect(f"/organize/competitions/{found.competition.id}?notice=round-saved#rounds")
+
+
+# ---- API --------------------------------------------------------------------------------------
+
+
+def competition_json(competition: Competition) -> dict[str, Any]:
+    return {
+        "id": competition.id,
+        "slug": competition.slug,
+        "summit_id": competition.summit_id,
+        "name": {"en": competition.name_en, "zh": competition.name_zh},
+        "description": {"en": competition.description_en, "zh": competition.description_zh},
+        "rules": {"en": competition.rules_en, "zh": competition.rules_zh},
+        "tracks": [
+            {"id": t.id, "name": {"en": t.name_en, "zh": t.name_zh}, "position": t.position} for t in competition.tracks
+        ],
+        "divisions": [
+            {"id": d.id, "kind": str(d.kind), "name": {"en": d.name_en, "zh": d.name_zh}, "position": d.position}
+            for d in competition.divisions
+        ],
+        "rounds": [
+            {
+                "id": r.id,
+                "position": r.position,
+                "name": {"en": r.name_en, "zh": r.name_zh},
+                "status": str(r.status),
+                **{
+                    field: getattr(r, field).isoformat() if getattr(r, field) else None
+                    for field in rounds.WINDOW_FIELDS
+                },
+            }
+            for r in competition.rounds
+        ],
+    }
+
+
+async def api_summit_competitions(request: Request) -> Response:
+    """
+    summary: Competitions of a summit, with tracks, divisions and rounds (public)
+    parameters:
+      - {name: slug, in: path, required: true, schema: {type: string}}
+    responses:
+      200:
+        description: The summit's competitions; round windows are UTC (ISO 8601)
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                items: {type: array, items: {$ref: '#/components/schemas/Competition'}}
+      404:
+        description: No such summit
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
+    """
+    summit = await summits.get_summit(slug=request.path_params["slug"])
+    listed = await competitions.list_competitions_for_api(summit=summit)
+    return JSONResponse({"items": [competition_json(c) for c in listed]})
+
+
+async def api_competition(request: Request) -> Response:
+    """
+    summary: One competition with tracks, divisions and rounds (public)
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    responses:
+      200:
+        description: The competition; round windows are UTC (ISO 8601)
+        content: {application/json: {schema: {$ref: '#/components/schemas/Competition'}}}
+      404:
+        description: No such competition
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
+    """
+    competition = await competitions.get_competition_by_id(competition_id=request.path_params["id"])
+    await competitions.with_setup(competition)
+    return JSONResponse(competition_json(competition))
+
+
+routes: list[BaseRoute] = [
+    Route("/summits/{slug}/competitions", summit_competitions, name="competitions:list"),
+    Route("/summits/{slug}/competitions/{competition}", competition_detail, name="competitions:detail"),
+    Route(
+        "/organize/summits/{slug}/competitions",
+        organize_competitions,
+        methods=["GET", "POST"],
+        name="competitions:organize",
+    ),
+    Route("/organize/competitions/{id:int}", setup, methods=["GET", "POST"], name="competitions:setup"),
+    Route(
+        "/organize/competitions/{id:int}/tracks",
+        _part_endpoint("track"),
+        methods=["POST"],
+        name="competitions:add-track",
+    ),
+    Route(
+        "/organize/competitions/{id:int}/tracks/{item_id:int}",
+        _part_endpoint("track"),
+        methods=["POST"],
+        name="competitions:edit-track",
+    ),
+    Route(
+        "/organize/competitions/{id:int}/tracks/{item_id:int}/delete",
+        _part_endpoint("track"),
+        methods=["POST"],
+        name="competitions:remove-track",
+    ),
+    Route(
+        "/organize/competitions/{id:int}/divisions",
+        _part_endpoint("division"),
+        methods=["POST"],
+        name="competitions:add-division",
+    ),
+    Route(
+        "/organize/competitions/{id:int}/divisions/{item_id:int}",
+        _part_endpoint("division"),
+        methods=["POST"],
+        name="competitions:edit-division",
+    ),
+    Route(
+        "/organize/competitions/{id:int}/divisions/{item_id:int}/delete",
+        _part_endpoint("division"),
+        methods=["POST"],
+        name="competitions:remove-division",
+    ),
+    Route(
+        "/organize/competitions/{id:int}/rounds/new", new_round, methods=["GET", "POST"], name="competitions:new-round"
+    ),
+    Route("/organize/rounds/{round_id:int}", edit_round, methods=["GET", "POST"], name="competitions:edit-round"),
+    Route("/organize/rounds/{round_id:int}/status", move_round, methods=["POST"], name="competitions:move-round"),
+    Route("/api/v1/summits/{slug}/competitions", api_summit_competitions, name="api:competitions"),
+    Route("/api/v1/competitions/{id:int}", api_competition, name="api:competition"),
+]

@@ -1,0 +1,108 @@
+"""Competition set-up forms. Window times arrive as the summit's local wall-clock time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import field_validator, model_validator
+
+from podium.competitions.models import DivisionKind
+from podium.platform.errors import InvalidInput
+from podium.platform.forms import Form, LongText, ShortText
+from podium.platform.i18n import gettext as _
+from podium.platform.summits.forms import SLUG
+
+
+def _named(form: Form) -> None:
+    if not getattr(form, "name_en", "") and not getattr(form, "name_zh", ""):
+        raise ValueError(_("Give it a name in at least one language."))
+
+
+class CompetitionForm(Form):
+    slug: str
+    name_en: ShortText = ""
+    name_zh: ShortText = ""
+    description_en: LongText = ""
+    description_zh: LongText = ""
+    rules_en: LongText = ""
+    rules_zh: LongText = ""
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        value = value.lower()
+        if not SLUG.match(value):
+            raise ValueError(_("Use lower-case letters, digits and dashes, like hicool-2026."))
+        return value
+
+    @model_validator(mode="after")
+    def _name(self) -> CompetitionForm:
+        _named(self)
+        return self
+
+
+class TrackForm(Form):
+    name_en: ShortText = ""
+    name_zh: ShortText = ""
+    position: int = 0
+
+    field_messages = {"position": lambda: _("Enter a whole number; lower numbers come first.")}  # noqa: RUF012
+
+    @model_validator(mode="after")
+    def _name(self) -> TrackForm:
+        _named(self)
+        return self
+
+
+class DivisionForm(TrackForm):
+    kind: DivisionKind = DivisionKind.REGION
+
+    field_messages = {  # noqa: RUF012
+        "position": lambda: _("Enter a whole number; lower numbers come first."),
+        "kind": lambda: _("Choose a region or a group."),
+    }
+
+
+class RoundForm(Form):
+    name_en: ShortText = ""
+    name_zh: ShortText = ""
+    # <input type="datetime-local"> values, in the summit's time zone.
+    submissions_open_at: datetime | None = None
+    submissions_close_at: datetime | None = None
+    judging_open_at: datetime | None = None
+    judging_close_at: datetime | None = None
+
+    field_messages = {  # noqa: RUF012
+        "submissions_open_at": lambda: _("Enter a date and time, like 2026-05-01 09:00."),
+        "submissions_close_at": lambda: _("Enter a date and time, like 2026-06-30 23:59."),
+        "judging_open_at": lambda: _("Enter a date and time, like 2026-07-01 09:00."),
+        "judging_close_at": lambda: _("Enter a date and time, like 2026-07-20 18:00."),
+    }
+
+    @field_validator(
+        "submissions_open_at", "submissions_close_at", "judging_open_at", "judging_close_at", mode="before"
+    )
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return value or None
+
+    @field_validator("submissions_open_at", "submissions_close_at", "judging_open_at", "judging_close_at")
+    @classmethod
+    def _wall_clock(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError(_("Enter the time without a time zone: it is read in the summit's time zone."))
+        return value
+
+    @model_validator(mode="after")
+    def _windows(self) -> RoundForm:
+        _named(self)
+        problems: dict[str, str] = {}
+        opens, closes = self.submissions_open_at, self.submissions_close_at
+        if opens and closes and closes <= opens:
+            problems["submissions_close_at"] = _("Submissions must close after they open.")
+        if self.judging_open_at and self.judging_close_at and self.judging_close_at <= self.judging_open_at:
+            problems["judging_close_at"] = _("Judging must end after it starts.")
+        if problems:
+            # Not a ValueError, so pydantic lets it through with its field names intact.
+            raise InvalidInput({field: [message] for field, message in problems.items()})
+        return self

@@ -1,0 +1,1 @@
+"""Competition services: set-up (competitions, tracks, divisions) and rounds."""

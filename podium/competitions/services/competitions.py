@@ -1,0 +1,184 @@
+"""Set up competitions, their tracks and divisions."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from podium.competitions.forms import CompetitionForm, DivisionForm, TrackForm
+from podium.competitions.models import Competition, Division, Track
+from podium.competitions.permissions import can_manage_competition
+from podium.platform import audit
+from podium.platform.auth import Actor
+from podium.platform.errors import InvalidInput, NotFound
+from podium.platform.i18n import gettext as _
+from podium.platform.permissions import can_manage_summit, ensure
+from podium.platform.summits.models import Summit
+
+
+def _slug_taken() -> InvalidInput:
+    return InvalidInput({"slug": [_("Another competition of this summit already uses this address.")]})
+
+
+async def list_competitions(*, summit: Summit) -> list[Competition]:
+    """Every competition of a summit is public, like the summit itself."""
+    return await Competition.filter(summit_id=summit.id).order_by("id")
+
+
+async def get_competition(*, summit: Summit, slug: str) -> Competition:
+    competition = await Competition.get_or_none(summit_id=summit.id, slug=slug)
+    if competition is None:
+        raise NotFound()
+    return competition
+
+
+async def get_competition_by_id(*, competition_id: int) -> Competition:
+    competition = await Competition.get_or_none(id=competition_id).select_related("summit")
+    if competition is None:
+        raise NotFound()
+    return competition
+
+
+async def get_managed_competition(*, actor: Actor, competition_id: int) -> Competition:
+    """A competition the actor organizes, with its summit; anyone else is told it does not exist."""
+    competition = await Competition.get_or_none(id=competition_id).select_related("summit")
+    if competition is None or not can_manage_competition(actor, competition):
+        raise NotFound()
+    return competition
+
+
+async def with_setup(competition: Competition) -> Competition:
+    """Load tracks, divisions and rounds: three queries, however many there are."""
+    await Competition.fetch_for_list([competition], "tracks", "divisions", "rounds")
+    return competition
+
+
+async def create_competition(*, actor: Actor, summit: Summit, form: CompetitionForm) -> Competition:
+    ensure(can_manage_summit(actor, summit.id))
+    try:
+        async with in_transaction():
+            competition = await Competition.create(summit_id=summit.id, **form.model_dump())
+            await audit.record(
+                "competition.created",
+                actor_id=actor.user_id,
+                object_type="competition",
+                object_id=competition.id,
+                data={"summit": summit.slug, "slug": competition.slug},
+            )
+    except IntegrityError:
+        raise _slug_taken() from None
+    competition.summit = summit
+    return competition
+
+
+async def update_competition(*, actor: Actor, competition: Competition, form: CompetitionForm) -> Competition:
+    ensure(can_manage_competition(actor, competition))
+    values = form.model_dump()
+    changed = sorted(field for field, value in values.items() if getattr(competition, field) != value)
+    for field, value in values.items():
+        setattr(competition, field, value)
+    try:
+        async with in_transaction():
+            await competition.save(update_fields=[*values, "updated_at"])
+            if changed:
+                await audit.record(
+                    "competition.updated",
+                    actor_id=actor.user_id,
+                    object_type="competition",
+                    object_id=competition.id,
+                    data={"fields": changed},
+                )
+    except IntegrityError:
+        raise _slug_taken() from None
+    return competition
+
+
+async def add_track(*, actor: Actor, competition: Competition, form: TrackForm) -> Track:
+    ensure(can_manage_competition(actor, competition))
+    track = await Track.create(competition_id=competition.id, **form.model_dump())
+    await audit.record(
+        "competition.track_added",
+        actor_id=actor.user_id,
+        object_type="competition",
+        object_id=competition.id,
+        data={"track": track.id, "name": track.name_en or track.name_zh},
+    )
+    return track
+
+
+async def update_track(*, actor: Actor, competition: Competition, track_id: int, form: TrackForm) -> Track:
+    ensure(can_manage_competition(actor, competition))
+    track = await Track.get_or_none(id=track_id, competition_id=competition.id)
+    if track is None:
+        raise NotFound()
+    await track.update_from_dict(form.model_dump()).save()
+    await audit.record(
+        "competition.track_changed",
+        actor_id=actor.user_id,
+        object_type="competition",
+        object_id=competition.id,
+        data={"track": track.id},
+    )
+    return track
+
+
+async def remove_track(*, actor: Actor, competition: Competition, track_id: int) -> None:
+    ensure(can_manage_competition(actor, competition))
+    if not await Track.filter(id=track_id, competition_id=competition.id).delete():
+        raise NotFound()
+    await audit.record(
+        "competition.track_removed",
+        actor_id=actor.user_id,
+        object_type="competition",
+        object_id=competition.id,
+        data={"track": track_id},
+    )
+
+
+async def add_division(*, actor: Actor, competition: Competition, form: DivisionForm) -> Division:
+    ensure(can_manage_competition(actor, competition))
+    division = await Division.create(competition_id=competition.id, **form.model_dump())
+    await audit.record(
+        "competition.division_added",
+        actor_id=actor.user_id,
+        object_type="competition",
+        object_id=competition.id,
+        data={"division": division.id},
+    )
+    return division
+
+
+async def update_division(*, actor: Actor, competition: Competition, division_id: int, form: DivisionForm) -> Division:
+    ensure(can_manage_competition(actor, competition))
+    division = await Division.get_or_none(id=division_id, competition_id=competition.id)
+    if division is None:
+        raise NotFound()
+    await division.update_from_dict(form.model_dump()).save()
+    await audit.record(
+        "competition.division_changed",
+        actor_id=actor.user_id,
+        object_type="competition",
+        object_id=competition.id,
+        data={"division": division.id},
+    )
+    return division
+
+
+async def remove_division(*, actor: Actor, competition: Competition, division_id: int) -> None:
+    ensure(can_manage_competition(actor, competition))
+    if not await Division.filter(id=division_id, competition_id=competition.id).delete():
+        raise NotFound()
+    await audit.record(
+        "competition.division_removed",
+        actor_id=actor.user_id,
+        object_type="competition",
+        object_id=competition.id,
+        data={"division": division_id},
+    )
+
+
+async def list_competitions_for_api(*, summit: Summit) -> list[Competition]:
+    competitions = await list_competitions(summit=summit)
+    if competitions:
+        await Competition.fetch_for_list(competitions, "tracks", "divisions", "rounds")
+    return competitions
