@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from podium.competitions.endpoints import routes as competition_routes
+from podium.competitions.project_endpoints import routes as project_routes
 from podium.platform.app import create_app, setup_logging
 from podium.settings import Settings, get_settings
 from podium.workers.registry import JOBS
@@ -16,7 +17,11 @@ CSRF_EXEMPT = ("/payments/stripe/webhook",)
 def build_app(settings: Settings | None = None, *, database_url: str | None = None) -> Starlette:
     settings = settings or get_settings()
     return create_app(
-        settings, routes=[*competition_routes], registry=JOBS, csrf_exempt=CSRF_EXEMPT, database_url=database_url
+        settings,
+        routes=[*competition_routes, *project_routes],
+        registry=JOBS,
+        csrf_exempt=CSRF_EXEMPT,
+        database_url=database_url,
     )
 
 

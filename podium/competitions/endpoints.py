@@ -11,11 +11,13 @@ from starlette.routing import BaseRoute, Route
 from podium.competitions.forms import CompetitionForm, DivisionForm, RoundForm, TrackForm
 from podium.competitions.models import Competition, DivisionKind, Round, RoundStatus
 from podium.competitions.services import competitions, rounds
+from podium.competitions.services.projects import accepts_submissions
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
 from podium.platform.errors import InvalidInput
 from podium.platform.forms import parse, values_of
 from podium.platform.i18n import gettext as _
+from podium.platform.i18n import utcnow
 from podium.platform.summits import services as summits
 from podium.platform.web import NOTICES, actor_of, redirect, render
 
@@ -73,11 +75,14 @@ async def competition_detail(request: Request) -> Response:
     summit = await summits.get_summit(slug=request.path_params["slug"])
     competition = await competitions.get_competition(summit=summit, slug=request.path_params["competition"])
     await competitions.with_setup(competition)
-    return render(
-        request,
-        "competitions/detail.html",
-        {"summit": summit, "competition": competition, "status_label": rounds.status_label},
-    )
+    first = competition.rounds[0] if competition.rounds else None
+    context = {
+        "summit": summit,
+        "competition": competition,
+        "status_label": rounds.status_label,
+        "accepting": accepts_submissions(first, utcnow()),
+    }
+    return render(request, "competitions/detail.html", context)
 
 
 # ---- organizer --------------------------------------------------------------------------------

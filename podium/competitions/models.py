@@ -105,3 +105,86 @@ class Round(Model):
         table = "competitions_round"
         unique_together = (("competition_id", "position"),)
         ordering = ("position",)
+
+
+class ProjectStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class OverseasExperience(StrEnum):
+    NONE = "none"
+    STUDY = "study"
+    WORK = "work"
+    BOTH = "both"
+
+
+class Project(Model):
+    """An application to a competition, edited by its team until the first round's deadline."""
+
+    id = fields.IntField(primary_key=True)
+    competition: fields.ForeignKeyRelation[Competition] = fields.ForeignKeyField(
+        "competitions.Competition", related_name="projects", on_delete=fields.CASCADE
+    )
+    competition_id: int
+    track: fields.ForeignKeyNullableRelation[Track] = fields.ForeignKeyField(
+        "competitions.Track", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    track_id: int | None
+    division: fields.ForeignKeyNullableRelation[Division] = fields.ForeignKeyField(
+        "competitions.Division", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    division_id: int | None
+    lead: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    lead_id: int
+    title = fields.CharField(max_length=200, default="")
+    summary = fields.TextField(default="")
+    website = fields.CharField(max_length=500, default="")
+    video_url = fields.CharField(max_length=500, default="")
+    country = fields.CharField(max_length=2, default="")
+    referral = fields.CharField(max_length=200, default="")
+    status = fields.CharEnumField(ProjectStatus, max_length=16, default=ProjectStatus.DRAFT)
+    submitted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    members: fields.ReverseRelation[TeamMember]
+
+    class Meta:
+        table = "competitions_project"
+        indexes = (("competition_id", "status"),)
+        ordering = ("-updated_at", "id")
+
+
+class TeamMember(Model):
+    """A founder on a project's team. user is set once the invitation is accepted (the lead at once)."""
+
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "competitions.Project", related_name="members", on_delete=fields.CASCADE
+    )
+    project_id: int
+    user: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    user_id: int | None
+    email = fields.CharField(max_length=254)
+    name = fields.CharField(max_length=200, default="")
+    role = fields.CharField(max_length=100, default="")
+    is_lead = fields.BooleanField(default=False)
+    equity = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
+    overseas = fields.CharEnumField(OverseasExperience, max_length=8, default=OverseasExperience.NONE)
+    overseas_years = fields.DecimalField(max_digits=4, decimal_places=1, default=0)
+    returned_on = fields.DateField(null=True)
+    invitation_hash = fields.CharField(max_length=64, null=True, unique=True)
+    invited_at = fields.DatetimeField(null=True)
+    joined_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "competitions_team_member"
+        unique_together = (("project_id", "email"),)
+        indexes = (("user_id", "project_id"),)
+        ordering = ("-is_lead", "id")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from podium.competitions.models import Competition, Round, Track
+from podium.competitions.models import Competition, Project, Round, TeamMember, Track
 from podium.platform.summits.models import Summit
 from podium.platform.users.models import User
 from tests.factories import PASSWORD, make_summit, make_user
@@ -143,7 +145,16 @@ async def test_no_route_answers_500_to_anything_a_user_can_send(app: Starlette, 
     summit = await Summit.get(slug="ges")
     competition = await Competition.create(summit_id=summit.id, slug="main", name_en="Main")
     track = await Track.create(competition=competition, name_en="AI")
-    first = await Round.create(competition=competition, position=1, name_en="Online review")
+    first = await Round.create(
+        competition=competition,
+        position=1,
+        name_en="Online review",
+        status="open",
+        submissions_close_at=datetime(2099, 1, 1, tzinfo=UTC),
+    )
+    root = await User.get(email="root@example.com")
+    project = await Project.create(competition=competition, lead=root, title="Fuzzed")
+    member = await TeamMember.create(project=project, user=root, email=root.email, is_lead=True)
     params = {
         "slug": "ges",
         "token": "x.y.z",
@@ -154,6 +165,8 @@ async def test_no_route_answers_500_to_anything_a_user_can_send(app: Starlette, 
         "item_id": str(track.id),
         "round_id": str(first.id),
         "competition": "main",
+        "project_id": str(project.id),
+        "member_id": str(member.id),
     }
     checked = 0
     for route in app.routes:

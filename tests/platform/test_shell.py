@@ -42,4 +42,7 @@ async def test_openapi_is_valid_openapi_3(client: httpx.AsyncClient) -> None:
         "/api/v1/summits/{slug}",
         "/api/v1/summits/{slug}/competitions",
         "/api/v1/competitions/{id}",
+        "/api/v1/projects",
+        "/api/v1/projects/{id}",
     }
+    assert set(spec["paths"]["/api/v1/projects/{id}"]) == {"get", "patch"}

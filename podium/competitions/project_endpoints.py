@@ -1,0 +1,353 @@
+"""Entrant pages (apply, edit with autosave, team, submit, withdraw), the organizer's project list, and the
+projects API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from podium.competitions.models import Project, ProjectStatus
+from podium.competitions.project_forms import MemberForm, ProjectForm
+from podium.competitions.queries import ProjectFilter, page_of_projects
+from podium.competitions.services import competitions, projects
+from podium.platform import i18n
+from podium.platform.api import register_schema
+from podium.platform.auth import login_required
+from podium.platform.errors import InvalidInput
+from podium.platform.forms import parse, values_of
+from podium.platform.i18n import gettext as _
+from podium.platform.web import NOTICES, actor_of, page_number, redirect, render, settings_of
+
+NOTICES.update(
+    {
+        "project-saved": lambda: _("Your project is saved."),
+        "project-submitted": lambda: _("Your project is submitted. You can still edit it until applications close."),
+        "project-withdrawn": lambda: _("Your project is withdrawn."),
+        "member-invited": lambda: _("The invitation is on its way."),
+        "member-removed": lambda: _("The co-founder is removed from the team."),
+        "invitation-accepted": lambda: _("Welcome to the team. You can now edit this project."),
+        "lead-changed": lambda: _("Leadership is handed over."),
+    }
+)
+
+register_schema(
+    "Project",
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "competition_id": {"type": "integer"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "website": {"type": "string"},
+            "video_url": {"type": "string"},
+            "country": {"type": "string"},
+            "referral": {"type": "string"},
+            "track_id": {"type": "integer", "nullable": True},
+            "division_id": {"type": "integer", "nullable": True},
+            "status": {"type": "string", "enum": [str(s) for s in ProjectStatus]},
+            "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+        "required": ["id", "competition_id", "title", "status"],
+    },
+)
+
+
+def project_values(project: Project) -> dict[str, Any]:
+    return {
+        field: getattr(project, field) if getattr(project, field) is not None else ""
+        for field in projects.PROJECT_FIELDS
+    }
+
+
+async def _project_page(request: Request, project_id: int, status_code: int = 200, **extra: Any) -> Response:
+    actor = actor_of(request)
+    project, members, organizer = await projects.get_project(actor=actor, project_id=project_id)
+    competition = project.competition
+    await competitions.with_setup(competition)
+    first = competition.rounds[0] if competition.rounds else None
+    context: dict[str, Any] = {
+        "project": project,
+        "members": members,
+        "competition": competition,
+        "summit": competition.summit,
+        "first_round": first,
+        "is_organizer": organizer,
+        "editable": projects.can_edit(actor, project, members, first, i18n.utcnow()),
+        "is_lead": any(m.is_lead and m.user_id == actor.user_id for m in members),
+        "values": project_values(project),
+        "errors": {},
+        "member_values": {},
+        "member_errors": {},
+        "countries": i18n.country_choices(),
+        "overseas_choices": _overseas_choices(),
+        "status_label": _status_label,
+        **extra,
+    }
+    return render(request, "competitions/project.html", context, status_code)
+
+
+def _overseas_choices() -> list[tuple[str, str]]:
+    return [
+        ("none", _("None")),
+        ("study", _("Studied abroad")),
+        ("work", _("Worked abroad")),
+        ("both", _("Studied and worked abroad")),
+    ]
+
+
+def _status_label(status: ProjectStatus) -> str:
+    return {
+        ProjectStatus.DRAFT: _("draft"),
+        ProjectStatus.SUBMITTED: _("submitted"),
+        ProjectStatus.WITHDRAWN: _("withdrawn"),
+    }[ProjectStatus(status)]
+
+
+@login_required
+async def apply(request: Request) -> Response:
+    actor = actor_of(request)
+    competition = await competitions.get_competition_by_id(competition_id=request.path_params["id"])
+    await competitions.with_setup(competition)
+    context: dict[str, Any] = {
+        "competition": competition,
+        "values": {},
+        "errors": {},
+        "countries": i18n.country_choices(),
+    }
+    if request.method == "GET":
+        return render(request, "competitions/apply.html", context)
+    data = await request.form()
+    try:
+        project = await projects.create_project(actor=actor, competition=competition, form=parse(ProjectForm, data))
+    except InvalidInput as exc:
+        context.update(values=values_of(data), errors=exc.errors)
+        return render(request, "competitions/apply.html", context, 422)
+    return redirect(f"/projects/{project.id}?notice=project-saved")
+
+
+@login_required
+async def project_page(request: Request) -> Response:
+    project_id = request.path_params["project_id"]
+    if request.method == "GET":
+        return await _project_page(request, project_id)
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=project_id)
+    data = await request.form()
+    try:
+        await projects.update_project(actor=actor, project=project, members=members, form=parse(ProjectForm, data))
+    except InvalidInput as exc:
+        return await _project_page(request, project_id, 422, values=values_of(data), errors=exc.errors)
+    return redirect(f"/projects/{project.id}?notice=project-saved")
+
+
+@login_required
+async def submit(request: Request) -> Response:
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
+    try:
+        await projects.submit_project(actor=actor, project=project, members=members, settings=settings_of(request))
+    except InvalidInput as exc:
+        return await _project_page(request, project.id, 422, errors=exc.errors)
+    return redirect(f"/projects/{project.id}?notice=project-submitted")
+
+
+@login_required
+async def withdraw(request: Request) -> Response:
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
+    await projects.withdraw_project(actor=actor, project=project, members=members)
+    return redirect(f"/projects/{project.id}?notice=project-withdrawn")
+
+
+@login_required
+async def invite(request: Request) -> Response:
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
+    data = await request.form()
+    try:
+        await projects.invite_member(
+            actor=actor, project=project, members=members, form=parse(MemberForm, data), settings=settings_of(request)
+        )
+    except InvalidInput as exc:
+        return await _project_page(request, project.id, 422, member_values=values_of(data), member_errors=exc.errors)
+    return redirect(f"/projects/{project.id}?notice=member-invited#team")
+
+
+@login_required
+async def member_action(request: Request) -> Response:
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
+    member_id = request.path_params["member_id"]
+    try:
+        if request.url.path.endswith("/lead"):
+            await projects.hand_over_leadership(actor=actor, project=project, members=members, member_id=member_id)
+            notice = "lead-changed"
+        else:
+            await projects.remove_member(actor=actor, project=project, members=members, member_id=member_id)
+            notice = "member-removed"
+    except InvalidInput as exc:
+        return await _project_page(request, project.id, 422, member_errors=exc.errors)
+    return redirect(f"/projects/{project.id}?notice={notice}#team")
+
+
+async def invitation_page(request: Request) -> Response:
+    token = request.path_params["token"]
+    member = await projects.invitation(token=token)
+    actor = actor_of(request)
+    if request.method == "GET" or not actor.is_authenticated:
+        return render(request, "competitions/invitation.html", {"member": member, "token": token})
+    await projects.accept_invitation(actor=actor, token=token)
+    return redirect(f"/projects/{member.project_id}?notice=invitation-accepted")
+
+
+@login_required
+async def my_projects(request: Request) -> Response:
+    listed = await projects.list_my_projects(actor=actor_of(request))
+    return render(request, "competitions/my_projects.html", {"projects": listed, "status_label": _status_label})
+
+
+def _filter_from(request: Request) -> ProjectFilter:
+    params = request.query_params
+
+    def number(name: str) -> int | None:
+        raw = params.get(name, "")
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+    status = params.get("status", "")
+    return ProjectFilter(
+        track_id=number("track"),
+        division_id=number("division"),
+        status=ProjectStatus(status) if status in {s.value for s in ProjectStatus} else None,
+        country=params.get("country", "").upper()[:2],
+        q=params.get("q", "")[:200],
+        sort=params.get("sort", "updated") if params.get("sort") in {"updated", "title", "submitted"} else "updated",
+    )
+
+
+@login_required
+async def organizer_projects(request: Request) -> Response:
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    await competitions.with_setup(competition)
+    selection = _filter_from(request)
+    page = await page_of_projects(competition.id, selection, page=page_number(request))
+    query = {k: v for k, v in request.query_params.items() if k != "page"}
+    return render(
+        request,
+        "competitions/organize_projects.html",
+        {
+            "competition": competition,
+            "page": page,
+            "selection": selection,
+            "status_label": _status_label,
+            "query": query,
+            "statuses": list(ProjectStatus),
+        },
+    )
+
+
+# ---- API --------------------------------------------------------------------------------------
+
+
+def project_json(project: Project) -> dict[str, Any]:
+    return {
+        "id": project.id,
+        "competition_id": project.competition_id,
+        "title": project.title,
+        "summary": project.summary,
+        "website": project.website,
+        "video_url": project.video_url,
+        "country": project.country,
+        "referral": project.referral,
+        "track_id": project.track_id,
+        "division_id": project.division_id,
+        "status": str(project.status),
+        "submitted_at": project.submitted_at.isoformat() if project.submitted_at else None,
+        "updated_at": project.updated_at.isoformat(),
+    }
+
+
+@login_required
+async def api_my_projects(request: Request) -> Response:
+    """
+    summary: The signed-in entrant's projects
+    security: [{bearer: []}]
+    responses:
+      200:
+        description: Projects the actor is on the team of
+        content:
+          application/json:
+            schema: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/Project'}}}}
+      401:
+        description: Not signed in
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
+    """
+    listed = await projects.list_my_projects(actor=actor_of(request))
+    return JSONResponse({"items": [project_json(p) for p in listed]})
+
+
+@login_required
+async def api_project(request: Request) -> Response:
+    """
+    summary: One project (its team and its competition's organizers); PATCH saves the team's edits
+    security: [{bearer: []}]
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    responses:
+      200:
+        description: The project
+        content: {application/json: {schema: {$ref: '#/components/schemas/Project'}}}
+      404:
+        description: No such project, or not yours
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
+      409:
+        description: Applications are closed
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
+      422:
+        description: A field is wrong; the message names it
+        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
+    """
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["id"])
+    if request.method == "PATCH":
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            raise InvalidInput({"__all__": [_("Send a JSON object.")]}) from None
+        if not isinstance(body, dict):
+            raise InvalidInput({"__all__": [_("Send a JSON object.")]})
+        merged = {**project_values(project), **{k: v for k, v in body.items() if k in projects.PROJECT_FIELDS}}
+        await projects.update_project(actor=actor, project=project, members=members, form=parse(ProjectForm, merged))
+    return JSONResponse(project_json(project))
+
+
+routes: list[BaseRoute] = [
+    Route("/competitions/{id:int}/apply", apply, methods=["GET", "POST"], name="projects:apply"),
+    Route("/projects", my_projects, name="projects:mine"),
+    Route("/projects/{project_id:int}", project_page, methods=["GET", "POST"], name="projects:detail"),
+    Route("/projects/{project_id:int}/submit", submit, methods=["POST"], name="projects:submit"),
+    Route("/projects/{project_id:int}/withdraw", withdraw, methods=["POST"], name="projects:withdraw"),
+    Route("/projects/{project_id:int}/team", invite, methods=["POST"], name="projects:invite"),
+    Route(
+        "/projects/{project_id:int}/team/{member_id:int}/remove",
+        member_action,
+        methods=["POST"],
+        name="projects:remove-member",
+    ),
+    Route(
+        "/projects/{project_id:int}/team/{member_id:int}/lead",
+        member_action,
+        methods=["POST"],
+        name="projects:hand-over",
+    ),
+    Route("/invitations/{token}", invitation_page, methods=["GET", "POST"], name="projects:invitation"),
+    Route("/organize/competitions/{id:int}/projects", organizer_projects, name="projects:organize"),
+    Route("/api/v1/projects", api_my_projects, name="api:projects"),
+    Route("/api/v1/projects/{id:int}", api_project, methods=["GET", "PATCH"], name="api:project"),
+]
