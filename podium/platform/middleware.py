@@ -116,7 +116,7 @@ class PodiumMiddleware:
             set_cookies.append(self._cookie(CSRF_COOKIE, csrf_cookie, max_age=365 * 86400))
         live_session = session_key if actor.session_id is not None else ""
         state["csrf_token"] = csrf_token_for(self.secret, csrf_cookie, live_session)
-        if live_session == "" and session_key:
+        if live_session == "" and session_key and not is_static:
             # A stale or revoked session cookie: forget it so the browser stops sending it.
             set_cookies.append(self._cookie(SESSION_COOKIE, "", max_age=0))
         elif actor.session_extended:

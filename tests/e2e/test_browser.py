@@ -103,3 +103,61 @@ async def test_sign_up_verify_sign_in_and_switch_to_chinese(
     # The browser's time zone reached the server through the tz cookie (no inline script needed).
     cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
     assert cookies["podium_tz"] == "Europe/Berlin"
+
+
+async def test_entrant_applies_with_autosave_and_the_organizer_finds_the_project(server: str, browser: Browser) -> None:
+    from datetime import timedelta
+
+    from podium.competitions.models import Division, Project, Round, Track
+    from podium.platform.i18n import utcnow
+    from podium.platform.summits.models import Role
+    from tests.factories import grant, make_competition, make_user
+
+    summit = await make_summit(slug="ges", name_en="GES 2026")
+    competition = await make_competition(summit=summit, slug="gec", name_en="Global Entrepreneurship Competition")
+    await Track.create(competition=competition, name_en="Medicine and health")
+    await Division.create(competition=competition, name_en="Overseas")
+    await Round.create(
+        competition=competition,
+        position=1,
+        name_en="Online review",
+        status="open",
+        submissions_close_at=utcnow() + timedelta(days=10),
+    )
+    await make_user(email="founder@example.com")
+    await grant(summit, await make_user(email="org@example.com"), Role.ORGANIZER)
+
+    entrant = await (await browser.new_context(locale="en-US")).new_page()
+    await entrant.goto(server + "/signin")
+    await entrant.get_by_label("E-mail address").fill("founder@example.com")
+    await entrant.get_by_label("Password").fill(PASSWORD)
+    await entrant.get_by_role("button", name="Sign in").click()
+    await entrant.goto(server + "/summits/ges/competitions/gec")
+    await entrant.get_by_role("link", name="Apply").click()
+    await entrant.get_by_label("Project title").fill("Cardio Patch")
+    await entrant.get_by_label("Track").select_option(label="Medicine and health")
+    await entrant.get_by_label("Division").select_option(label="Overseas")
+    await entrant.get_by_role("button", name="Create the draft").click()
+    await expect(entrant.locator("h1")).to_have_text("Cardio Patch")
+
+    # Typing is enough: the page saves by itself, and the text is there after a reload.
+    await entrant.get_by_label("Summary").fill("A wearable patch that reads the heart's rhythm.")
+    await expect(entrant.locator(".autosave-status")).to_have_text("All changes saved.")
+    await entrant.reload()
+    await expect(entrant.get_by_label("Summary")).to_have_value("A wearable patch that reads the heart's rhythm.")
+
+    await entrant.get_by_role("button", name="Submit the application").click()
+    await expect(entrant.locator(".notice")).to_contain_text("Your project is submitted.")
+    assert (await Project.get(title="Cardio Patch")).status == "submitted"
+
+    organizer = await (await browser.new_context(locale="en-US")).new_page()
+    await organizer.goto(server + "/signin")
+    await organizer.get_by_label("E-mail address").fill("org@example.com")
+    await organizer.get_by_label("Password").fill(PASSWORD)
+    await organizer.get_by_role("button", name="Sign in").click()
+    await organizer.goto(f"{server}/organize/competitions/{competition.id}/projects")
+    await organizer.get_by_label("Search").fill("wearable heart")
+    await organizer.get_by_role("button", name="Show").click()
+    await expect(organizer.get_by_role("link", name="Cardio Patch")).to_be_visible()
+    await entrant.context.close()
+    await organizer.context.close()

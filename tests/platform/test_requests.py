@@ -202,3 +202,12 @@ async def test_no_route_answers_500_to_anything_a_user_can_send(app: Starlette, 
     for path in ("/summits/a%00b", "/summits/ges?page=%00", "/api/v1/summits/%00"):
         assert (await client.get(path)).status_code == 400
     assert await Summit.filter(slug="ges").exists()
+
+
+async def test_static_files_leave_the_session_cookie_alone(client: httpx.AsyncClient) -> None:
+    await make_user(email="ada@example.com")
+    await sign_in(client, "ada@example.com")
+    response = await client.get("/static/site.css")
+    assert response.status_code == 200
+    assert not any(c.startswith("podium_session=") for c in response.headers.get_list("set-cookie"))
+    assert (await client.get("/account")).status_code == 200
