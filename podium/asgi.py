@@ -12,6 +12,8 @@ from podium.workers.registry import JOBS
 
 # Webhook receivers authenticate by signature, not by CSRF token (issue 6 adds Stripe's).
 CSRF_EXEMPT = ("/payments/stripe/webhook",)
+# Multipart uploads whose handlers parse with their own limits and check the CSRF token themselves.
+UPLOAD_PATHS = (r"/projects/\d+/deck",)
 
 
 def build_app(settings: Settings | None = None, *, database_url: str | None = None) -> Starlette:
@@ -21,6 +23,7 @@ def build_app(settings: Settings | None = None, *, database_url: str | None = No
         routes=[*competition_routes, *project_routes],
         registry=JOBS,
         csrf_exempt=CSRF_EXEMPT,
+        upload_paths=UPLOAD_PATHS,
         database_url=database_url,
     )
 

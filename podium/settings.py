@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     signin_failures_per_account: int = Field(default=5, ge=1)
     signin_failures_per_address: int = Field(default=30, ge=1)
     signin_lockout_minutes: int = Field(default=15, ge=1)
+    # Uploads (pitch decks), stored under VAR_DIR/uploads
+    deck_max_mb: int = Field(default=20, ge=1, le=500)
     # Database pool (PostgreSQL only)
     db_pool_min: int = Field(default=1, ge=1)
     db_pool_max: int = Field(default=10, ge=1)
@@ -109,6 +111,14 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.var_dir / "outbox"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.var_dir / "uploads"
+
+    @property
+    def deck_max_bytes(self) -> int:
+        return self.deck_max_mb * 1024 * 1024
 
     @property
     def secure_cookies(self) -> bool:

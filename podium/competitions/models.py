@@ -148,6 +148,11 @@ class Project(Model):
     referral = fields.CharField(max_length=200, default="")
     status = fields.CharEnumField(ProjectStatus, max_length=16, default=ProjectStatus.DRAFT)
     submitted_at = fields.DatetimeField(null=True)
+    # The pitch deck: a PDF under the upload directory, named by a random key.
+    deck_key = fields.CharField(max_length=80, default="")
+    deck_name = fields.CharField(max_length=200, default="")
+    deck_size = fields.IntField(default=0)
+    deck_uploaded_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

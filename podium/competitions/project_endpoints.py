@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from podium.competitions.models import Project, ProjectStatus
@@ -17,8 +18,8 @@ from podium.competitions.services import competitions, projects
 from podium.platform import i18n
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
-from podium.platform.errors import InvalidInput
-from podium.platform.forms import parse, values_of
+from podium.platform.errors import InvalidInput, NotFound
+from podium.platform.forms import parse, values_of, verified_form
 from podium.platform.i18n import gettext as _
 from podium.platform.web import NOTICES, actor_of, page_number, redirect, render, settings_of
 
@@ -31,6 +32,7 @@ NOTICES.update(
         "member-removed": lambda: _("The co-founder is removed from the team."),
         "invitation-accepted": lambda: _("Welcome to the team. You can now edit this project."),
         "lead-changed": lambda: _("Leadership is handed over."),
+        "deck-uploaded": lambda: _("The pitch deck is uploaded."),
     }
 )
 
@@ -84,6 +86,8 @@ async def _project_page(request: Request, project_id: int, status_code: int = 20
         "errors": {},
         "member_values": {},
         "member_errors": {},
+        "deck_errors": {},
+        "deck_max_mb": settings_of(request).deck_max_mb,
         "countries": i18n.country_choices(),
         "overseas_choices": _overseas_choices(),
         "status_label": _status_label,
@@ -163,6 +167,31 @@ async def withdraw(request: Request) -> Response:
     project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
     await projects.withdraw_project(actor=actor, project=project, members=members)
     return redirect(f"/projects/{project.id}?notice=project-withdrawn")
+
+
+@login_required
+async def deck(request: Request) -> Response:
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
+    settings = settings_of(request)
+    if request.method == "GET":
+        if not project.deck_key:
+            raise NotFound()
+        return FileResponse(
+            projects.deck_path(settings, project.deck_key),
+            media_type="application/pdf",
+            filename=project.deck_name,
+            content_disposition_type="inline",
+        )
+    try:
+        async with verified_form(request, max_files=1, max_fields=4, max_part_size=4096) as form:
+            upload = form.get("deck")
+            if not isinstance(upload, UploadFile):
+                raise InvalidInput({"deck": [_("Choose a PDF file to upload.")]})
+            await projects.attach_deck(actor=actor, project=project, members=members, upload=upload, settings=settings)
+    except InvalidInput as exc:
+        return await _project_page(request, project.id, 422, deck_errors=exc.errors)
+    return redirect(f"/projects/{project.id}?notice=deck-uploaded#deck")
 
 
 @login_required
@@ -334,6 +363,7 @@ routes: list[BaseRoute] = [
     Route("/projects/{project_id:int}/submit", submit, methods=["POST"], name="projects:submit"),
     Route("/projects/{project_id:int}/withdraw", withdraw, methods=["POST"], name="projects:withdraw"),
     Route("/projects/{project_id:int}/team", invite, methods=["POST"], name="projects:invite"),
+    Route("/projects/{project_id:int}/deck", deck, methods=["GET", "POST"], name="projects:deck"),
     Route(
         "/projects/{project_id:int}/team/{member_id:int}/remove",
         member_action,

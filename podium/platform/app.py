@@ -26,9 +26,6 @@ from podium.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Forms and JSON bodies; routes that take uploads raise their own limit.
-MAX_BODY_BYTES = 1 << 20
-
 
 def job_context(settings: Settings, env: jinja2.Environment) -> dict[str, Any]:
     """What every job finds in ctx, in the web process's embedded worker and in `podium worker` alike."""
@@ -54,6 +51,7 @@ def create_app(
     routes: Sequence[BaseRoute] = (),
     registry: JobRegistry | None = None,
     csrf_exempt: Sequence[str] = (),
+    upload_paths: Sequence[str] = (),
     database_url: str | None = None,
 ) -> Starlette:
     """Build the ASGI app. podium.asgi passes the domain packages' routes and the job registry in."""
@@ -76,10 +74,13 @@ def create_app(
 
     app = Starlette(
         routes=[*platform_routes(), *routes],
-        middleware=[Middleware(PodiumMiddleware, settings=settings, csrf_exempt=csrf_exempt)],
+        middleware=[
+            Middleware(PodiumMiddleware, settings=settings, csrf_exempt=csrf_exempt, upload_paths=upload_paths)
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
-        max_body_size=MAX_BODY_BYTES,
+        # The largest upload plus room for its form; ordinary forms are held to 1 MB by the middleware.
+        max_body_size=settings.deck_max_bytes + (1 << 20),
     )
     app.state.settings = settings
     app.state.templates = templates

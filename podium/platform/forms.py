@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import hmac
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
 from starlette.datastructures import FormData
+from starlette.requests import Request
 
 from podium.platform import i18n
-from podium.platform.errors import NON_FIELD, InvalidInput
+from podium.platform.errors import NON_FIELD, InvalidInput, PermissionDenied
 from podium.platform.i18n import gettext as _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -33,6 +36,23 @@ class Form(BaseModel):
 
 
 F = TypeVar("F", bound=Form)
+
+
+@contextlib.asynccontextmanager
+async def verified_form(
+    request: Request, *, max_files: int = 1, max_fields: int = 20, max_part_size: int = 64 * 1024
+) -> AsyncIterator[FormData]:
+    """An upload form parsed with these limits first, then its CSRF token checked (the middleware defers
+    that check for upload paths rather than buffer the whole body). Closes the spooled files afterwards."""
+    async with request.form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size) as form:
+        sent = form.get("csrf_token")
+        expected = getattr(request.state, "csrf_token", "")
+        if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
+            raise PermissionDenied(
+                _("This form has expired or was not sent from Podium. Reload the page and try again.")
+            )
+        request.state.csrf_verified = True
+        yield form
 
 
 def _at_most(limit: int) -> Callable[[str], str]:

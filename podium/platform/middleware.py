@@ -33,6 +33,9 @@ LANG_COOKIE = "podium_lang"
 TZ_COOKIE = "podium_tz"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Forms and JSON bodies are read whole for the CSRF check; anything larger is refused (uploads go elsewhere).
+BUFFERED_BODY_MAX = 1 << 20
+TOO_LARGE = "too large"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -49,11 +52,21 @@ def csrf_token_for(secret: str, cookie_value: str, session_key: str) -> str:
 class PodiumMiddleware:
     """One pure-ASGI pass per request; cheaper than a stack of BaseHTTPMiddleware layers."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings, csrf_exempt: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        settings: Settings,
+        csrf_exempt: Iterable[str] = (),
+        upload_paths: Iterable[str] = (),
+    ) -> None:
         self.app = app
         self.settings = settings
         self.secret = settings.secret()
         self.csrf_exempt = tuple(csrf_exempt)
+        # Multipart posts to these paths (regular expressions) are not buffered here: their handler parses the
+        # upload with its own limits and then checks the token (forms.verified_form).
+        self.upload_paths = tuple(re.compile(pattern) for pattern in upload_paths)
         self.secure = settings.secure_cookies
         # Encoded once: every response gets these unless the endpoint set its own.
         common = [
@@ -122,15 +135,22 @@ class PodiumMiddleware:
         elif actor.session_extended:
             set_cookies.append(self._cookie(SESSION_COOKIE, session_key, max_age=self.settings.session_days * 86400))
 
+        deferred = False
         if scope["method"] not in SAFE_METHODS and not bearer and not path.startswith(self.csrf_exempt):
             refusal = self._check_origin(headers)
+            deferred = refusal is None and self._is_upload(path, headers)
             body: bytes | None = None
-            if refusal is None:
+            if refusal is None and not deferred:
                 body, refusal = await self._check_csrf_token(scope, receive, headers, state["csrf_token"])
+            if refusal == TOO_LARGE:
+                await self._reply(scope, receive, send, 413, {NON_FIELD: [i18n.gettext("What you sent is too large.")]})
+                return
             if refusal is not None:
                 await self._reply(scope, receive, send, 403, {NON_FIELD: [refusal]})
                 return
-            receive = _replay(body or b"", receive)
+            if not deferred:
+                receive = _replay(body or b"", receive)
+            state["csrf_deferred"] = deferred
 
         status_holder: list[int] = []
 
@@ -146,6 +166,8 @@ class PodiumMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+            if deferred and not state.get("csrf_verified") and status_holder and status_holder[0] < 400:
+                access_log.error("upload handler for %s answered without checking the CSRF token", path)
         finally:
             final_actor = state.get("actor", actor)
             access_log.info(
@@ -194,12 +216,17 @@ class PodiumMiddleware:
     ) -> tuple[bytes, str | None]:
         """Read the body once (the app gets a replay of it) and look for the form's token."""
         chunks = []
+        size = 0
         more = True
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
                 break
-            chunks.append(message.get("body", b""))
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > BUFFERED_BODY_MAX:
+                return b"", TOO_LARGE
+            chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
         sent = headers.get(CSRF_HEADER)
@@ -212,6 +239,10 @@ class PodiumMiddleware:
         if sent and hmac.compare_digest(str(sent), expected):
             return body, None
         return body, i18n.gettext("This form has expired or was not sent from Podium. Reload the page and try again.")
+
+    def _is_upload(self, path: str, headers: Headers) -> bool:
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        return content_type == "multipart/form-data" and any(p.fullmatch(path) for p in self.upload_paths)
 
     def _security_headers(self, out: MutableHeaders, is_static: bool) -> None:
         raw = out.raw

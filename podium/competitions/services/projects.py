@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import shutil
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
+import anyio.to_thread
+from starlette.datastructures import UploadFile
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -318,3 +322,68 @@ async def hand_over_leadership(*, actor: Actor, project: Project, members: list[
             object_id=project.id,
             data={"to": target.email},
         )
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def deck_path(settings: Settings, key: str) -> Path:
+    return settings.upload_dir / "decks" / key
+
+
+async def attach_deck(
+    *,
+    actor: Actor,
+    project: Project,
+    members: list[TeamMember],
+    upload: UploadFile,
+    settings: Settings,
+    now: datetime | None = None,
+) -> Project:
+    """Store the pitch deck after checking it is a PDF (by its content, not its name) within the size limit.
+    A refused file is never written to the upload directory."""
+    ensure(is_member(actor, project, members))
+    if not can_edit(actor, project, members, await first_round(project.competition_id), now or utcnow()):
+        raise _closed()
+    size = upload.size if upload.size is not None else 0
+    if size > settings.deck_max_bytes:
+        raise InvalidInput(
+            {
+                "deck": [
+                    _(
+                        "The deck is larger than %(mb)d MB. Make it smaller and upload it again.",
+                        mb=settings.deck_max_mb,
+                    )
+                ]
+            }
+        )
+    await upload.seek(0)
+    head = await upload.read(len(PDF_MAGIC))
+    if head != PDF_MAGIC:
+        raise InvalidInput({"deck": [_("Upload the deck as a PDF file.")]})
+    if size == 0:
+        raise InvalidInput({"deck": [_("Choose a PDF file to upload.")]})
+    key = f"{project.id}-{secrets.token_hex(16)}.pdf"
+    target = deck_path(settings, key)
+    await upload.seek(0)
+
+    def store() -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, length=1 << 20)
+
+    await anyio.to_thread.run_sync(store)
+    previous = project.deck_key
+    name = Path(upload.filename or "deck.pdf").name[:200] or "deck.pdf"
+    project.deck_key, project.deck_name, project.deck_size, project.deck_uploaded_at = key, name, size, utcnow()
+    await project.save(update_fields=["deck_key", "deck_name", "deck_size", "deck_uploaded_at", "updated_at"])
+    if previous:
+        deck_path(settings, previous).unlink(missing_ok=True)
+    await audit.record(
+        "project.deck_uploaded",
+        actor_id=actor.user_id,
+        object_type="project",
+        object_id=project.id,
+        data={"name": name, "size": size},
+    )
+    return project
