@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from podium.competitions.models import Competition, Division, DivisionKind, Round, RoundStatus, Track
+from podium.competitions.models import (
+    Competition,
+    Division,
+    DivisionKind,
+    OverseasExperience,
+    Project,
+    ProjectStatus,
+    Round,
+    RoundStatus,
+    TeamMember,
+    Track,
+)
 from podium.platform import auth
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, Summit, SummitRole
@@ -127,9 +140,9 @@ USERS = (
 
 SUMMITS: tuple[dict[str, Any], ...] = (
     {
-        "slug": "ges-2026",
-        "name_en": "2026 Global Entrepreneur Summit",
-        "name_zh": "2026全球创业者峰会",
+        "slug": "ges-2027",
+        "name_en": "2027 Global Entrepreneur Summit",
+        "name_zh": "2027全球创业者峰会",
         "description_en": (
             "Three days in Beijing for founders from around the world: the finals of the Global "
             "Entrepreneurship Competition, investor matchmaking, and forums on AI, health and advanced "
@@ -141,21 +154,21 @@ SUMMITS: tuple[dict[str, Any], ...] = (
         ),
         "venue_en": "China National Convention Center, Beijing",
         "venue_zh": "北京国家会议中心",
-        "starts_on": date(2026, 9, 18),
-        "ends_on": date(2026, 9, 20),
+        "starts_on": date(2027, 9, 18),
+        "ends_on": date(2027, 9, 20),
         "timezone": "Asia/Shanghai",
         "currency": "CNY",
     },
     {
-        "slug": "ges-2025",
-        "name_en": "2025 Global Entrepreneur Summit",
-        "name_zh": "2025全球创业者峰会",
+        "slug": "ges-2026",
+        "name_en": "2026 Global Entrepreneur Summit",
+        "name_zh": "2026全球创业者峰会",
         "description_en": "Last year's edition: 2,000 projects from 100 countries, 140 awards.",
         "description_zh": "上一届：来自100个国家的2000个项目，140个奖项。",
         "venue_en": "Shougang Park, Beijing",
         "venue_zh": "北京首钢园",
-        "starts_on": date(2025, 9, 19),
-        "ends_on": date(2025, 9, 21),
+        "starts_on": date(2026, 9, 19),
+        "ends_on": date(2026, 9, 21),
         "timezone": "Asia/Shanghai",
         "currency": "CNY",
     },
@@ -179,10 +192,10 @@ DIVISIONS = (
 )
 # (English, Chinese, submissions open, submissions close, judging from, judging to), Beijing time
 ROUNDS = (
-    ("Online review", "网络评审", (2026, 4, 1, 9), (2026, 6, 30, 23, 59), (2026, 7, 1, 9), (2026, 7, 20, 18)),
-    ("Preliminary pitch", "初赛路演", None, None, (2026, 7, 25, 9), (2026, 8, 5, 18)),
-    ("Semi-final", "复赛", None, None, (2026, 8, 15, 9), (2026, 8, 25, 18)),
-    ("Final on stage", "总决赛", None, None, (2026, 9, 19, 9), (2026, 9, 19, 18)),
+    ("Online review", "网络评审", (2026, 11, 1, 9), (2027, 6, 30, 23, 59), (2027, 7, 1, 9), (2027, 7, 20, 18)),
+    ("Preliminary pitch", "初赛路演", None, None, (2027, 7, 25, 9), (2027, 8, 5, 18)),
+    ("Semi-final", "复赛", None, None, (2027, 8, 15, 9), (2027, 8, 25, 18)),
+    ("Final on stage", "总决赛", None, None, (2027, 9, 19, 9), (2027, 9, 19, 18)),
 )
 
 
@@ -195,13 +208,13 @@ def _beijing(parts: tuple[int, ...] | None) -> datetime | None:
 
 
 async def _seed_competition(summit: Summit) -> bool:
-    if await Competition.exists(summit_id=summit.id, slug="gec-2026"):
+    if await Competition.exists(summit_id=summit.id, slug="gec-2027"):
         return False
     competition = await Competition.create(
         summit=summit,
-        slug="gec-2026",
-        name_en="2026 Global Entrepreneurship Competition",
-        name_zh="2026全球创业大赛",
+        slug="gec-2027",
+        name_en="2027 Global Entrepreneurship Competition",
+        name_zh="2027全球创业大赛",
         description_en="Seven industry tracks, overseas and domestic divisions, four rounds from online review "
         "to the final on stage at the summit.",
         description_zh="七大产业赛道，海外与国内赛区，从网络评审到峰会现场总决赛共四轮。",
@@ -233,6 +246,146 @@ async def _seed_competition(summit: Summit) -> bool:
     return True
 
 
+PROJECT_COUNT = 200
+COUNTRIES = (
+    "GB",
+    "US",
+    "DE",
+    "FR",
+    "NL",
+    "CA",
+    "AU",
+    "SG",
+    "JP",
+    "KR",
+    "IL",
+    "SE",
+    "CH",
+    "CN",
+    "IT",
+    "ES",
+    "FI",
+    "DK",
+    "IE",
+    "NZ",
+    "BR",
+    "IN",
+    "AE",
+)
+WORDS_EN = (
+    ("Quantum", "Soil", "Sensing"),
+    ("Neural", "Heart", "Monitor"),
+    ("Solid-state", "Battery", "Cells"),
+    ("Autonomous", "Farm", "Robots"),
+    ("Edge", "Vision", "Chips"),
+    ("Carbon", "Capture", "Membranes"),
+    ("Gene", "Therapy", "Platform"),
+    ("Smart", "Grid", "Storage"),
+    ("Digital", "Museum", "Guides"),
+    ("Precision", "Fermentation", "Proteins"),
+    ("Low-code", "Bank", "Ledger"),
+    ("Haptic", "VR", "Gloves"),
+)
+TITLES_ZH = (
+    "智能康复外骨骼",
+    "高通量药物筛选平台",
+    "氢燃料电池电堆",
+    "农业无人机植保",
+    "量子加密通信",
+    "数字文博导览",
+    "柔性显示材料",
+    "细胞培养肉",
+    "工业视觉质检",
+    "心电贴片监测",
+    "碳化硅功率器件",
+    "跨境支付清算",
+)
+FIRST = ("Alex", "Maria", "Chen", "Priya", "Tomás", "Yuki", "Noah", "Amara", "Lukas", "Sofia", "Wei", "Hana")
+LAST = ("Smith", "Garcia", "Li", "Patel", "Novak", "Sato", "Cohen", "Okafor", "Müller", "Rossi", "Zhang", "Kim")
+
+
+async def _seed_projects(competition: Competition, password_hash: str) -> bool:
+    """A realistic field for the demo: deterministic, so a second run (or another machine) sees the same."""
+    if await Project.exists(competition_id=competition.id):
+        return False
+    rng = random.Random(2026)
+    tracks = await Track.filter(competition_id=competition.id).order_by("position")
+    divisions = await Division.filter(competition_id=competition.id).order_by("position")
+    now = datetime.now(UTC)
+    await User.bulk_create(
+        [
+            User(
+                email=f"founder{n:03d}@demo.podium.example",
+                password_hash=password_hash,
+                name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                locale=rng.choice(("en", "zh_Hans")),
+                country=rng.choice(COUNTRIES),
+                email_verified_at=now,
+            )
+            for n in range(1, PROJECT_COUNT + 1)
+        ]
+    )
+    leads = await User.filter(email__endswith="@demo.podium.example").order_by("email")
+    projects = []
+    for n, lead in enumerate(leads):
+        if n % 3 == 0:
+            title = f"{rng.choice(TITLES_ZH)}{rng.choice(('', '系统', '平台', '项目'))}"
+        else:
+            words = rng.choice(WORDS_EN)
+            title = f"{words[0]} {words[1]} {words[2]} {n + 1}"
+        submitted = rng.random() < 0.7
+        projects.append(
+            Project(
+                competition_id=competition.id,
+                lead_id=lead.id,
+                title=title,
+                summary=f"{title}: a team from {lead.country} building for customers in China and abroad.",
+                website=f"https://project{n + 1}.example",
+                country=lead.country,
+                track_id=rng.choice(tracks).id,
+                division_id=rng.choice(divisions).id,
+                status=ProjectStatus.SUBMITTED if submitted else ProjectStatus.DRAFT,
+                submitted_at=now - timedelta(days=rng.randint(1, 40)) if submitted else None,
+            )
+        )
+    await Project.bulk_create(projects, batch_size=500)
+    created = await Project.filter(competition_id=competition.id).order_by("id")
+    by_lead = {lead.id: lead for lead in leads}
+    members = []
+    for project in created:
+        lead = by_lead[project.lead_id]
+        lead_share = Decimal(rng.choice((30, 40, 51, 60, 75)))
+        members.append(
+            TeamMember(
+                project_id=project.id,
+                user_id=lead.id,
+                email=lead.email,
+                name=lead.name,
+                role="CEO",
+                is_lead=True,
+                equity=lead_share,
+                overseas=OverseasExperience.STUDY,
+                overseas_years=Decimal(rng.randint(2, 9)),
+                joined_at=now,
+            )
+        )
+        for k in range(rng.randint(1, 3)):
+            members.append(
+                TeamMember(
+                    project_id=project.id,
+                    email=f"cofounder{project.id}-{k}@demo.podium.example",
+                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    role=rng.choice(("CTO", "COO", "CSO")),
+                    equity=Decimal(rng.choice((5, 10, 15))),
+                    overseas=rng.choice(list(OverseasExperience)),
+                    overseas_years=Decimal(rng.randint(0, 6)),
+                    invited_at=now,
+                )
+            )
+    await TeamMember.bulk_create(members, batch_size=1000)
+    return True
+
+
 async def seed(*, only_if_empty: bool = False) -> bool:
     """Create whatever part of the demo is missing; never changes what exists. Returns True if it wrote."""
     if only_if_empty and await User.exists():
@@ -247,8 +400,11 @@ async def seed(*, only_if_empty: bool = False) -> bool:
                 summit = await Summit.create(**data)
                 wrote = True
             summits[summit.slug] = summit
-        current = summits["ges-2026"]
+        current = summits["ges-2027"]
         wrote = await _seed_competition(current) or wrote
+        competition = await Competition.get(summit_id=current.id, slug="gec-2027")
+        password_hash = password_hash or await auth.hash_password(DEMO_PASSWORD)
+        wrote = await _seed_projects(competition, password_hash) or wrote
         for demo_user in USERS:
             user = await User.get_or_none(email=demo_user.email)
             if user is None:

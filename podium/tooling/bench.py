@@ -189,7 +189,7 @@ def bare_app() -> Starlette:
         (Summit(id=number, **data) for number, data in enumerate(demo.SUMMITS, start=1)),
         key=lambda s: (-s.starts_on.toordinal(), s.id),
     )
-    current = next(s for s in summits if s.slug == "ges-2026")
+    current = next(s for s in summits if s.slug == "ges-2027")
     roles = {current.id: frozenset({spec.role})} if spec.role is not None else {}
     actor = Actor(user=user, session_id=1, roles=roles)
     page = Page(items=summits, number=1, size=PAGE_SIZE, total=len(summits))

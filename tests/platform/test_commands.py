@@ -155,7 +155,7 @@ async def test_demo_seeds_once_and_a_second_run_changes_nothing(pg: services.Pos
     second = await _podium("demo", env=env, cwd=tmp_path)
     assert second.returncode == 0
     assert await asyncio.to_thread(dump) == before
-    assert "2026全球创业者峰会" in before
+    assert "2027全球创业者峰会" in before
 
 
 async def test_worker_command_sends_queued_mail_over_smtp(
