@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from podium.competitions.models import Project, ProjectStatus
 from podium.competitions.project_forms import MemberForm, ProjectForm
 from podium.competitions.queries import ProjectFilter, page_of_projects
-from podium.competitions.services import competitions, projects
+from podium.competitions.services import competitions, exports, projects
 from podium.platform import i18n
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
@@ -281,6 +281,23 @@ async def organizer_projects(request: Request) -> Response:
     )
 
 
+@login_required
+async def export_projects(request: Request) -> Response:
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    fmt = request.path_params["fmt"]
+    if fmt not in {"csv", "xlsx"}:
+        raise NotFound()
+    content = await exports.export(competition, _filter_from(request), fmt)
+    media = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    name = f"{competition.slug}-projects.{fmt}"
+    return Response(content, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
 # ---- API --------------------------------------------------------------------------------------
 
 
@@ -378,6 +395,7 @@ routes: list[BaseRoute] = [
     ),
     Route("/invitations/{token}", invitation_page, methods=["GET", "POST"], name="projects:invitation"),
     Route("/organize/competitions/{id:int}/projects", organizer_projects, name="projects:organize"),
+    Route("/organize/competitions/{id:int}/projects/export.{fmt:str}", export_projects, name="projects:export"),
     Route("/api/v1/projects", api_my_projects, name="api:projects"),
     Route("/api/v1/projects/{id:int}", api_project, methods=["GET", "PATCH"], name="api:project"),
 ]
