@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from podium.competitions.forms import CompetitionForm, DivisionForm, RoundForm, TrackForm
-from podium.competitions.models import Competition, DivisionKind, Round, RoundStatus
-from podium.competitions.services import competitions, rounds
+from podium.competitions.forms import CompetitionForm, DivisionForm, RoundForm, TrackForm, parse_rule
+from podium.competitions.models import Competition, DivisionKind, Round, RoundStatus, RuleKind
+from podium.competitions.services import competitions, eligibility, rounds
 from podium.competitions.services.projects import accepts_submissions
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
@@ -27,6 +27,7 @@ NOTICES.update(
     {
         "competition-saved": lambda: _("The competition is saved."),
         "round-saved": lambda: _("The round is saved."),
+        "rules-saved": lambda: _("The eligibility rules are saved; submitted projects are being checked again."),
     }
 )
 
@@ -116,6 +117,10 @@ async def _setup_page(request: Request, competition: Competition, status_code: i
         "part_values": {},
         "kinds": list(DivisionKind),
         "transitions": rounds.TRANSITIONS,
+        "describe_rule": eligibility.describe_rule,
+        "rule_kinds": RULE_CHOICES(),
+        "rule_errors": {},
+        "rule_values": {},
         "status_label": rounds.status_label,
         **extra,
     }
@@ -170,6 +175,35 @@ def _part_endpoint(kind: str) -> Any:
         return redirect(target)
 
     return endpoint
+
+
+def RULE_CHOICES() -> list[tuple[str, str]]:
+    return [
+        (RuleKind.MAX_TEAM_SIZE.value, _("Maximum team size")),
+        (RuleKind.OVERSEAS_EXPERIENCE.value, _("Overseas study or work experience")),
+        (RuleKind.FOUNDER_EQUITY.value, _("Founders' equity")),
+        (RuleKind.FOUNDED_AFTER.value, _("Company founded on or after a date")),
+        (RuleKind.ONE_PROJECT_PER_PERSON.value, _("One project per person")),
+        (RuleKind.DECK_PRESENT.value, _("Pitch deck uploaded")),
+    ]
+
+
+@login_required
+async def rules_endpoint(request: Request) -> Response:
+    """Add an eligibility rule, or remove one (…/delete)."""
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    rule_id: int | None = request.path_params.get("rule_id")
+    if rule_id is not None:
+        await eligibility.remove_rule(actor=actor, competition=competition, rule_id=rule_id)
+        return redirect(f"/organize/competitions/{competition.id}?notice=rules-saved#rules")
+    data = await request.form()
+    try:
+        kind, params = parse_rule(data)
+        await eligibility.add_rule(actor=actor, competition=competition, kind=kind, params=params)
+    except InvalidInput as exc:
+        return await _setup_page(request, competition, 422, rule_errors=exc.errors, rule_values=values_of(data))
+    return redirect(f"/organize/competitions/{competition.id}?notice=rules-saved#rules")
 
 
 def _round_values(found: Round, timezone: str) -> dict[str, str]:
@@ -355,6 +389,13 @@ routes: list[BaseRoute] = [
     ),
     Route(
         "/organize/competitions/{id:int}/rounds/new", new_round, methods=["GET", "POST"], name="competitions:new-round"
+    ),
+    Route("/organize/competitions/{id:int}/rules", rules_endpoint, methods=["POST"], name="competitions:add-rule"),
+    Route(
+        "/organize/competitions/{id:int}/rules/{rule_id:int}/delete",
+        rules_endpoint,
+        methods=["POST"],
+        name="competitions:remove-rule",
     ),
     Route("/organize/rounds/{round_id:int}", edit_round, methods=["GET", "POST"], name="competitions:edit-round"),
     Route("/organize/rounds/{round_id:int}/status", move_round, methods=["POST"], name="competitions:move-round"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pydantic import field_validator, model_validator
 
-from podium.competitions.models import DivisionKind
+from podium.competitions.models import DivisionKind, RuleKind
 from podium.platform.errors import InvalidInput
 from podium.platform.forms import Form, LongText, ShortText
 from podium.platform.i18n import gettext as _
@@ -106,3 +109,59 @@ class RoundForm(Form):
             # Not a ValueError, so pydantic lets it through with its field names intact.
             raise InvalidInput({field: [message] for field, message in problems.items()})
         return self
+
+
+def plain(number: Decimal | None) -> str:
+    """25.00 -> "25", 12.50 -> "12.5", 100 -> "100": how people write shares and years."""
+    return format(number.normalize(), "f") if number is not None else ""
+
+
+def parse_rule(data: Mapping[str, Any]) -> tuple[RuleKind, dict[str, Any]]:
+    """An eligibility rule from the set-up form: its kind and the parameters that kind needs."""
+    try:
+        kind = RuleKind(str(data.get("kind", "")))
+    except ValueError:
+        raise InvalidInput({"kind": [_("Choose a rule from the list.")]}) from None
+
+    def number(name: str, low: Decimal, high: Decimal, message: str, *, optional: bool = False) -> Decimal | None:
+        raw = str(data.get(name, "")).strip()
+        if not raw and optional:
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise InvalidInput({name: [message]}) from None
+        if not value.is_finite() or not low <= value <= high:
+            raise InvalidInput({name: [message]})
+        return value
+
+    if kind == RuleKind.MAX_TEAM_SIZE:
+        size = number("max", Decimal(1), Decimal(50), _("Enter a whole number of people from 1 to 50."))
+        assert size is not None
+        if size != size.to_integral_value():
+            raise InvalidInput({"max": [_("Enter a whole number of people from 1 to 50.")]})
+        return kind, {"max": int(size)}
+    if kind == RuleKind.OVERSEAS_EXPERIENCE:
+        years = number("min_years", Decimal(0), Decimal(30), _("Enter the years abroad, like 3 or 1.5."))
+        within = number(
+            "returned_within_years",
+            Decimal(0),
+            Decimal(50),
+            _("Enter a whole number of years, or leave it empty."),
+            optional=True,
+        )
+        params: dict[str, Any] = {"min_years": plain(years)}
+        params["returned_within_years"] = int(within) if within is not None else None
+        return kind, params
+    if kind == RuleKind.FOUNDER_EQUITY:
+        message = _("Enter a percentage from 0 to 100.")
+        lead = number("lead_min", Decimal(0), Decimal(100), message)
+        team = number("team_min", Decimal(0), Decimal(100), message)
+        return kind, {"lead_min": plain(lead), "team_min": plain(team)}
+    if kind == RuleKind.FOUNDED_AFTER:
+        try:
+            day = date.fromisoformat(str(data.get("date", "")))
+        except ValueError:
+            raise InvalidInput({"date": [_("Enter a date, like 2021-01-01.")]}) from None
+        return kind, {"date": day.isoformat(), "allow_unincorporated": bool(data.get("allow_unincorporated"))}
+    return kind, {}

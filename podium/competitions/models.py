@@ -41,6 +41,7 @@ class Competition(Model):
     tracks: fields.ReverseRelation[Track]
     divisions: fields.ReverseRelation[Division]
     rounds: fields.ReverseRelation[Round]
+    rules: fields.ReverseRelation[EligibilityRule]
 
     class Meta:
         table = "competitions_competition"
@@ -120,6 +121,12 @@ class OverseasExperience(StrEnum):
     BOTH = "both"
 
 
+class Eligibility(StrEnum):
+    PENDING = "pending"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+
+
 class Project(Model):
     """An application to a competition, edited by its team until the first round's deadline."""
 
@@ -146,7 +153,10 @@ class Project(Model):
     video_url = fields.CharField(max_length=500, default="")
     country = fields.CharField(max_length=2, default="")
     referral = fields.CharField(max_length=200, default="")
+    # Empty while the company is not incorporated (the "maker" group).
+    incorporated_on = fields.DateField(null=True)
     status = fields.CharEnumField(ProjectStatus, max_length=16, default=ProjectStatus.DRAFT)
+    eligibility = fields.CharEnumField(Eligibility, max_length=16, default=Eligibility.PENDING)
     submitted_at = fields.DatetimeField(null=True)
     # The pitch deck: a PDF under the upload directory, named by a random key.
     deck_key = fields.CharField(max_length=80, default="")
@@ -193,3 +203,61 @@ class TeamMember(Model):
         unique_together = (("project_id", "email"),)
         indexes = (("user_id", "project_id"),)
         ordering = ("-is_lead", "id")
+
+
+class RuleKind(StrEnum):
+    MAX_TEAM_SIZE = "max_team_size"
+    OVERSEAS_EXPERIENCE = "overseas_experience"
+    FOUNDER_EQUITY = "founder_equity"
+    FOUNDED_AFTER = "founded_after"
+    ONE_PROJECT_PER_PERSON = "one_project_per_person"
+    DECK_PRESENT = "deck_present"
+
+
+class EligibilityRule(Model):
+    """A rule a competition applies to every submitted project, with its parameters."""
+
+    id = fields.IntField(primary_key=True)
+    competition: fields.ForeignKeyRelation[Competition] = fields.ForeignKeyField(
+        "competitions.Competition", related_name="rules", on_delete=fields.CASCADE
+    )
+    competition_id: int
+    kind = fields.CharEnumField(RuleKind, max_length=32)
+    params: dict[str, Any] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "competitions_eligibility_rule"
+        ordering = ("id",)
+
+
+class EligibilityCheck(Model):
+    """One rule's verdict on one project, with the facts behind it and an organizer's override if any."""
+
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "competitions.Project", related_name="checks", on_delete=fields.CASCADE
+    )
+    project_id: int
+    rule: fields.ForeignKeyRelation[EligibilityRule] = fields.ForeignKeyField(
+        "competitions.EligibilityRule", related_name="checks", on_delete=fields.CASCADE
+    )
+    rule_id: int
+    passed = fields.BooleanField()
+    facts: dict[str, Any] = fields.JSONField(default=dict)
+    checked_at = fields.DatetimeField()
+    override = fields.BooleanField(null=True)
+    override_note = fields.TextField(default="")
+    overridden_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    overridden_by_id: int | None
+    overridden_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "competitions_eligibility_check"
+        unique_together = (("project_id", "rule_id"),)
+
+    @property
+    def outcome(self) -> bool:
+        return self.passed if self.override is None else self.override

@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from podium.competitions.models import Project, ProjectStatus
+from podium.competitions.models import Eligibility, EligibilityCheck, Project, ProjectStatus
 from podium.competitions.project_forms import MemberForm, ProjectForm
 from podium.competitions.queries import ProjectFilter, page_of_projects
-from podium.competitions.services import competitions, exports, projects
+from podium.competitions.services import competitions, eligibility, exports, projects
 from podium.platform import i18n
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
@@ -33,6 +33,7 @@ NOTICES.update(
         "invitation-accepted": lambda: _("Welcome to the team. You can now edit this project."),
         "lead-changed": lambda: _("Leadership is handed over."),
         "deck-uploaded": lambda: _("The pitch deck is uploaded."),
+        "check-overridden": lambda: _("Your decision is recorded."),
     }
 )
 
@@ -87,6 +88,10 @@ async def _project_page(request: Request, project_id: int, status_code: int = 20
         "member_values": {},
         "member_errors": {},
         "deck_errors": {},
+        "checks": await eligibility.checks_of(project) if organizer else [],
+        "explain": eligibility.explain,
+        "describe_rule": eligibility.describe_rule,
+        "check_errors": {},
         "deck_max_mb": settings_of(request).deck_max_mb,
         "countries": i18n.country_choices(),
         "overseas_choices": _overseas_choices(),
@@ -195,6 +200,21 @@ async def deck(request: Request) -> Response:
 
 
 @login_required
+async def override_check(request: Request) -> Response:
+    actor = actor_of(request)
+    data = await request.form()
+    check_id = request.path_params["check_id"]
+    try:
+        check = await eligibility.override_check(
+            actor=actor, check_id=check_id, decision=str(data.get("decision", "")), note=str(data.get("note", ""))
+        )
+    except InvalidInput as exc:
+        found = await EligibilityCheck.get(id=check_id)
+        return await _project_page(request, found.project_id, 422, check_errors={check_id: exc.errors})
+    return redirect(f"/projects/{check.project_id}?notice=check-overridden#eligibility")
+
+
+@login_required
 async def invite(request: Request) -> Response:
     actor = actor_of(request)
     project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
@@ -249,7 +269,9 @@ def _filter_from(request: Request) -> ProjectFilter:
         return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
     status = params.get("status", "")
+    eligible = params.get("eligibility", "")
     return ProjectFilter(
+        eligibility=Eligibility(eligible) if eligible in {e.value for e in Eligibility} else None,
         track_id=number("track"),
         division_id=number("division"),
         status=ProjectStatus(status) if status in {s.value for s in ProjectStatus} else None,
@@ -395,6 +417,7 @@ routes: list[BaseRoute] = [
     ),
     Route("/invitations/{token}", invitation_page, methods=["GET", "POST"], name="projects:invitation"),
     Route("/organize/competitions/{id:int}/projects", organizer_projects, name="projects:organize"),
+    Route("/organize/checks/{check_id:int}", override_check, methods=["POST"], name="projects:override-check"),
     Route("/organize/competitions/{id:int}/projects/export.{fmt:str}", export_projects, name="projects:export"),
     Route("/api/v1/projects", api_my_projects, name="api:projects"),
     Route("/api/v1/projects/{id:int}", api_project, methods=["GET", "PATCH"], name="api:project"),

@@ -37,13 +37,15 @@ class ProjectForm(Form):
     referral: ShortText = ""
     track_id: int | None = None
     division_id: int | None = None
+    incorporated_on: date | None = None
 
     field_messages = {  # noqa: RUF012
         "track_id": lambda: _("Choose a track from the list."),
         "division_id": lambda: _("Choose a division from the list."),
+        "incorporated_on": lambda: _("Enter a date, like 2024-07-01, or leave it empty."),
     }
 
-    @field_validator("track_id", "division_id", mode="before")
+    @field_validator("track_id", "division_id", "incorporated_on", mode="before")
     @classmethod
     def _blank(cls, value: object) -> object:
         return value or None

@@ -8,7 +8,7 @@ from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from podium.competitions.models import Project, ProjectStatus
+from podium.competitions.models import Eligibility, Project, ProjectStatus
 from podium.platform.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Page
 
 SORTS = {
@@ -30,6 +30,7 @@ class ProjectFilter:
     track_id: int | None = None
     division_id: int | None = None
     status: ProjectStatus | None = None
+    eligibility: Eligibility | None = None
     country: str = ""
     q: str = ""
     sort: str = "updated"
@@ -57,6 +58,8 @@ async def projects_of(competition_id: int, selection: ProjectFilter) -> QuerySet
         queryset = queryset.filter(division_id=selection.division_id)
     if selection.status is not None:
         queryset = queryset.filter(status=selection.status)
+    if selection.eligibility is not None:
+        queryset = queryset.filter(eligibility=selection.eligibility)
     if selection.country:
         queryset = queryset.filter(country=selection.country)
     return await _search(queryset, competition_id, selection.q)

@@ -6,6 +6,7 @@ from arq import cron, func
 
 from podium.platform.jobs import JobName, JobRegistry
 from podium.platform.notifications.services import MAX_ATTEMPTS
+from podium.workers.competitions import evaluate_eligibility
 from podium.workers.maintenance import purge_expired_sessions
 from podium.workers.notifications import release_stale_notifications, send_notification, send_password_reset
 
@@ -13,6 +14,8 @@ FUNCTIONS = [
     # keep_result=0: the job id "notification:<id>" must be reusable once a run has finished.
     func(send_notification, name=JobName.SEND_NOTIFICATION, keep_result=0, max_tries=MAX_ATTEMPTS + 1),
     func(send_password_reset, name=JobName.SEND_PASSWORD_RESET),
+    # keep_result=0: "eligibility:<competition>" is re-queued whenever the rules change.
+    func(evaluate_eligibility, name=JobName.EVALUATE_ELIGIBILITY, keep_result=0),
     func(purge_expired_sessions, name=JobName.PURGE_EXPIRED_SESSIONS, keep_result=0),
     func(release_stale_notifications, name=JobName.RELEASE_STALE_NOTIFICATIONS, keep_result=0),
 ]

@@ -49,7 +49,7 @@ async def get_managed_competition(*, actor: Actor, competition_id: int) -> Compe
 
 async def with_setup(competition: Competition) -> Competition:
     """Load tracks, divisions and rounds: three queries, however many there are."""
-    await Competition.fetch_for_list([competition], "tracks", "divisions", "rounds")
+    await Competition.fetch_for_list([competition], "tracks", "divisions", "rounds", "rules")
     return competition
 
 

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from podium.competitions.forms import plain
 from podium.competitions.models import (
     Competition,
     Division,
@@ -26,6 +27,7 @@ from podium.competitions.models import (
 )
 from podium.competitions.permissions import can_manage_competition
 from podium.competitions.project_forms import MemberForm, ProjectForm
+from podium.competitions.services.eligibility import evaluate_project
 from podium.platform import audit
 from podium.platform.auth import Actor
 from podium.platform.errors import Conflict, InvalidInput, NotFound
@@ -36,7 +38,17 @@ from podium.platform.permissions import ensure
 from podium.platform.users.models import User
 from podium.settings import Settings
 
-PROJECT_FIELDS = ("title", "summary", "website", "video_url", "country", "referral", "track_id", "division_id")
+PROJECT_FIELDS = (
+    "title",
+    "summary",
+    "website",
+    "video_url",
+    "country",
+    "referral",
+    "track_id",
+    "division_id",
+    "incorporated_on",
+)
 
 
 async def first_round(competition_id: int) -> Round | None:
@@ -182,6 +194,7 @@ async def submit_project(
     project.status, project.submitted_at = ProjectStatus.SUBMITTED, now or utcnow()
     await project.save(update_fields=["status", "submitted_at", "updated_at"])
     await audit.record("project.submitted", actor_id=actor.user_id, object_type="project", object_id=project.id)
+    await evaluate_project(project=project, now=now)
     if was != ProjectStatus.SUBMITTED:
         lead = await User.get(id=project.lead_id)
         await notify(
@@ -229,7 +242,7 @@ async def invite_member(
     total = sum((m.equity for m in members), Decimal(0)) + form.equity
     if total > 100:
         raise InvalidInput(
-            {"equity": [_("The team's shares would add up to %(total)s%%, more than 100%%.", total=f"{total:g}")]}
+            {"equity": [_("The team's shares would add up to %(total)s%%, more than 100%%.", total=plain(total))]}
         )
     token = secrets.token_urlsafe(32)
     try:
