@@ -16,14 +16,17 @@ from podium.competitions.models import (
     Competition,
     Division,
     DivisionKind,
+    EligibilityRule,
     OverseasExperience,
     Project,
     ProjectStatus,
     Round,
     RoundStatus,
+    RuleKind,
     TeamMember,
     Track,
 )
+from podium.competitions.services.eligibility import evaluate_project
 from podium.platform import auth
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, Summit, SummitRole
@@ -231,6 +234,25 @@ async def _seed_competition(summit: Summit) -> bool:
             for n, (en, zh, kind) in enumerate(DIVISIONS, 1)
         ]
     )
+    await EligibilityRule.bulk_create(
+        [
+            EligibilityRule(competition=competition, kind=RuleKind.MAX_TEAM_SIZE, params={"max": 5}),
+            EligibilityRule(
+                competition=competition,
+                kind=RuleKind.OVERSEAS_EXPERIENCE,
+                params={"min_years": "1", "returned_within_years": 5},
+            ),
+            EligibilityRule(
+                competition=competition, kind=RuleKind.FOUNDER_EQUITY, params={"lead_min": "30", "team_min": "50"}
+            ),
+            EligibilityRule(
+                competition=competition,
+                kind=RuleKind.FOUNDED_AFTER,
+                params={"date": "2021-01-01", "allow_unincorporated": True},
+            ),
+            EligibilityRule(competition=competition, kind=RuleKind.ONE_PROJECT_PER_PERSON, params={}),
+        ]
+    )
     for n, (en, zh, opens, closes, judging_from, judging_to) in enumerate(ROUNDS, 1):
         await Round.create(
             competition=competition,
@@ -344,6 +366,7 @@ async def _seed_projects(competition: Competition, password_hash: str) -> bool:
                 country=lead.country,
                 track_id=rng.choice(tracks).id,
                 division_id=rng.choice(divisions).id,
+                incorporated_on=None if rng.random() < 0.3 else date(rng.randint(2018, 2025), rng.randint(1, 12), 1),
                 status=ProjectStatus.SUBMITTED if submitted else ProjectStatus.DRAFT,
                 submitted_at=now - timedelta(days=rng.randint(1, 40)) if submitted else None,
             )
@@ -367,6 +390,7 @@ async def _seed_projects(competition: Competition, password_hash: str) -> bool:
                 overseas=OverseasExperience.STUDY,
                 overseas_years=Decimal(rng.randint(2, 9)),
                 joined_at=now,
+                returned_on=date(rng.randint(2017, 2026), rng.randint(1, 12), 1),
             )
         )
         for k in range(rng.randint(1, 3)):
@@ -383,6 +407,9 @@ async def _seed_projects(competition: Competition, password_hash: str) -> bool:
                 )
             )
     await TeamMember.bulk_create(members, batch_size=1000)
+    for project in created:
+        if project.status == ProjectStatus.SUBMITTED:
+            await evaluate_project(project=project, now=now)
     return True
 
 
