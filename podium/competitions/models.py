@@ -157,6 +157,8 @@ class Project(Model):
     incorporated_on = fields.DateField(null=True)
     status = fields.CharEnumField(ProjectStatus, max_length=16, default=ProjectStatus.DRAFT)
     eligibility = fields.CharEnumField(Eligibility, max_length=16, default=Eligibility.PENDING)
+    # Set by an organizer's bulk decision: the rules still run, but no longer change the outcome.
+    eligibility_by_hand = fields.BooleanField(default=False)
     submitted_at = fields.DatetimeField(null=True)
     # The pitch deck: a PDF under the upload directory, named by a random key.
     deck_key = fields.CharField(max_length=80, default="")

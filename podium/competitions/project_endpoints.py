@@ -11,17 +11,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from podium.competitions.models import Eligibility, EligibilityCheck, Project, ProjectStatus
+from podium.competitions.models import Competition, Eligibility, EligibilityCheck, Project, ProjectStatus
 from podium.competitions.project_forms import MemberForm, ProjectForm
 from podium.competitions.queries import ProjectFilter, page_of_projects
-from podium.competitions.services import competitions, eligibility, exports, projects
+from podium.competitions.services import competitions, eligibility, exports, projects, rounds
 from podium.platform import i18n
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
 from podium.platform.errors import InvalidInput, NotFound
 from podium.platform.forms import parse, values_of, verified_form
 from podium.platform.i18n import gettext as _
-from podium.platform.web import NOTICES, actor_of, page_number, redirect, render, settings_of
+from podium.platform.web import NOTICES, actor_of, page_number, redirect, render, safe_next, settings_of
 
 NOTICES.update(
     {
@@ -34,6 +34,7 @@ NOTICES.update(
         "lead-changed": lambda: _("Leadership is handed over."),
         "deck-uploaded": lambda: _("The pitch deck is uploaded."),
         "check-overridden": lambda: _("Your decision is recorded."),
+        "bulk-done": lambda: _("The selected projects are changed."),
     }
 )
 
@@ -89,6 +90,9 @@ async def _project_page(request: Request, project_id: int, status_code: int = 20
         "member_errors": {},
         "deck_errors": {},
         "checks": await eligibility.checks_of(project) if organizer else [],
+        "history": await projects.history(project=project) if organizer else [],
+        "history_label": projects.history_label,
+        "round_label": rounds.status_label,
         "explain": eligibility.explain,
         "describe_rule": eligibility.describe_rule,
         "check_errors": {},
@@ -285,22 +289,50 @@ def _filter_from(request: Request) -> ProjectFilter:
 async def organizer_projects(request: Request) -> Response:
     actor = actor_of(request)
     competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    return await _organizer_projects_page(request, competition)
+
+
+async def _organizer_projects_page(
+    request: Request, competition: Competition, status_code: int = 200, **extra: Any
+) -> Response:
     await competitions.with_setup(competition)
     selection = _filter_from(request)
     page = await page_of_projects(competition.id, selection, page=page_number(request))
-    query = {k: v for k, v in request.query_params.items() if k != "page"}
-    return render(
-        request,
-        "competitions/organize_projects.html",
-        {
-            "competition": competition,
-            "page": page,
-            "selection": selection,
-            "status_label": _status_label,
-            "query": query,
-            "statuses": list(ProjectStatus),
-        },
-    )
+    query = {k: v for k, v in request.query_params.items() if k not in {"page", "notice", "changed"}}
+    context = {
+        "competition": competition,
+        "page": page,
+        "selection": selection,
+        "status_label": _status_label,
+        "query": query,
+        "statuses": list(ProjectStatus),
+        "bulk_errors": {},
+        "back": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        **extra,
+    }
+    return render(request, "competitions/organize_projects.html", context, status_code)
+
+
+@login_required
+async def bulk_projects(request: Request) -> Response:
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    data = await request.form()
+    ids = [int(v) for v in data.getlist("ids") if isinstance(v, str) and v.isdigit() and len(v) < 10]
+    raw_track = str(data.get("track", ""))
+    track_id = int(raw_track) if raw_track.isdigit() and len(raw_track) < 10 else None
+    back = safe_next(str(data.get("back", "")), f"/organize/competitions/{competition.id}/projects")
+    try:
+        count = await projects.bulk_change(
+            actor=actor,
+            competition=competition,
+            project_ids=ids,
+            action=str(data.get("action", "")),
+            track_id=track_id,
+        )
+    except InvalidInput as exc:
+        return await _organizer_projects_page(request, competition, 422, bulk_errors=exc.errors)
+    return redirect(back + ("&" if "?" in back else "?") + f"notice=bulk-done&changed={count}")
 
 
 @login_required
@@ -417,6 +449,7 @@ routes: list[BaseRoute] = [
     ),
     Route("/invitations/{token}", invitation_page, methods=["GET", "POST"], name="projects:invitation"),
     Route("/organize/competitions/{id:int}/projects", organizer_projects, name="projects:organize"),
+    Route("/organize/competitions/{id:int}/projects/bulk", bulk_projects, methods=["POST"], name="projects:bulk"),
     Route("/organize/checks/{check_id:int}", override_check, methods=["POST"], name="projects:override-check"),
     Route("/organize/competitions/{id:int}/projects/export.{fmt:str}", export_projects, name="projects:export"),
     Route("/api/v1/projects", api_my_projects, name="api:projects"),

@@ -24,7 +24,7 @@ from podium.platform.summits.models import Summit
 from tests.competitions.test_projects import COMPLETE, apply_as, open_competition
 from tests.conftest import JobRunner
 from tests.factories import grant, make_user
-from tests.helpers import post_form, sign_in
+from tests.helpers import csrf_token, post_form, sign_in
 
 TODAY = date(2026, 11, 21)
 
@@ -251,3 +251,61 @@ async def test_incorporation_date_is_entered_on_the_application(client: httpx.As
     assert "Enter a date, like 2024-07-01, or leave it empty." in bad.text
     await post_form(client, page, {**COMPLETE, "incorporated_on": "2022-03-01"}, page=page)
     assert (await Project.get(id=project.id)).incorporated_on == date(2022, 3, 1)
+
+
+async def test_bulk_actions_mark_move_and_return_to_the_rules(
+    client: httpx.AsyncClient, other_client: httpx.AsyncClient
+) -> None:
+    from podium.competitions.models import Track
+
+    competition_id, project = await _setup(client)
+    await EligibilityRule.create(competition_id=competition_id, kind=RuleKind.DECK_PRESENT, params={})
+    await post_form(client, f"/projects/{project.id}/submit", page=f"/projects/{project.id}")
+    second = await Project.create(competition_id=competition_id, lead=await make_user(), title="Second")
+    health = await Track.create(competition_id=competition_id, name_en="Health")
+    foreign = await Project.create(
+        competition_id=(await open_competition_elsewhere()), lead=await make_user(), title="Elsewhere"
+    )
+    await sign_in(other_client, "org@ges.example")
+    listing = f"/organize/competitions/{competition_id}/projects"
+    bulk = f"{listing}/bulk"
+
+    async def act(data: dict[str, object]) -> httpx.Response:
+
+        token = await csrf_token(other_client, listing)
+        return await other_client.post(bulk, data={**data, "csrf_token": token})  # type: ignore[arg-type]
+
+    response = await act({"ids": [str(project.id), str(second.id)], "action": "eligible", "back": listing + "?q=x"})
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(listing + "?q=x&notice=bulk-done")
+    assert {p.eligibility for p in await Project.filter(id__in=[project.id, second.id])} == {Eligibility.ELIGIBLE}
+    assert await AuditEntry.filter(action="project.bulk_changed").count() == 2
+    # The rules no longer change a decision taken by hand...
+    assert await eligibility.evaluate_project(project=await Project.get(id=project.id)) == Eligibility.ELIGIBLE
+    # ...until the organizer hands it back to them.
+    await act({"ids": [str(project.id)], "action": "automatic"})
+    assert (await Project.get(id=project.id)).eligibility == Eligibility.INELIGIBLE
+
+    moved = await act({"ids": [str(second.id)], "action": "move", "track": str(health.id)})
+    assert moved.status_code == 303
+    assert (await Project.get(id=second.id)).track_id == health.id
+    no_track = await act({"ids": [str(second.id)], "action": "move"})
+    assert no_track.status_code == 422
+    assert "Choose the track to move the projects to." in no_track.text
+    nothing = await act({"action": "eligible"})
+    assert nothing.status_code == 422
+    assert "Tick at least one project." in nothing.text
+    # A project of another competition cannot be slipped in.
+    sneaky = await act({"ids": [str(second.id), str(foreign.id)], "action": "ineligible"})
+    assert sneaky.status_code == 404
+    assert (await Project.get(id=foreign.id)).eligibility == Eligibility.PENDING
+    # Entrants cannot use it at all.
+    token = await csrf_token(client, "/projects")
+    refused = await client.post(bulk, data={"ids": str(project.id), "action": "eligible", "csrf_token": token})
+    assert refused.status_code == 404
+
+
+async def open_competition_elsewhere() -> int:
+    from tests.factories import make_competition, make_summit
+
+    return (await make_competition(summit=await make_summit())).id

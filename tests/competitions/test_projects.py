@@ -375,3 +375,30 @@ async def test_organizer_list_costs_the_same_queries_for_one_or_three(client: ht
         page = await client.get(base)
     assert page.text.count('href="/projects/') == 3
     assert len(one.queries) == len(three.queries)
+
+
+async def test_organizers_see_the_full_history_and_the_team_sees_the_timeline(
+    client: httpx.AsyncClient, other_client: httpx.AsyncClient
+) -> None:
+    competition, track, division = await open_competition()
+    project = await apply_as(client, "wang@example.com", competition, track_id=track.id, division_id=division.id)
+    page = f"/projects/{project.id}"
+    await post_form(
+        client,
+        page,
+        {**COMPLETE, "title": "Renamed", "track_id": str(track.id), "division_id": str(division.id)},
+        page=page,
+    )
+    await post_form(client, f"{page}/submit", page=page)
+    mine = await client.get(page)
+    assert "Where the project stands" in mine.text
+    assert "your application is in" in mine.text
+    assert 'id="history"' not in mine.text  # the history is for organizers
+    from podium.platform.summits.models import Summit
+
+    await grant(await Summit.get(id=competition.summit_id), await make_user(email="org@ges.example"))
+    await sign_in(other_client, "org@ges.example")
+    view = await other_client.get(page)
+    history = view.text.split('id="history"')[1].split("</section>")[0]
+    assert history.index("Draft created") < history.index("Application edited") < history.index("Submitted")
+    assert "(title)" in history

@@ -201,6 +201,8 @@ async def evaluate_project(*, project: Project, now: datetime | None = None) -> 
             outcomes.append(check.outcome)
         await EligibilityCheck.filter(project_id=project.id).exclude(rule_id__in=[r.id for r in rules]).delete()
         result = Eligibility.ELIGIBLE if all(outcomes) else Eligibility.INELIGIBLE
+        if project.eligibility_by_hand:
+            return Eligibility(project.eligibility)
         await Project.filter(id=project.id).update(eligibility=result)
     project.eligibility = result
     return result

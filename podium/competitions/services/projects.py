@@ -18,6 +18,7 @@ from podium.competitions.forms import plain
 from podium.competitions.models import (
     Competition,
     Division,
+    Eligibility,
     Project,
     ProjectStatus,
     Round,
@@ -400,3 +401,72 @@ async def attach_deck(
         data={"name": name, "size": size},
     )
     return project
+
+
+async def history(*, project: Project) -> list[audit.AuditEntry]:
+    """Everything that happened to the project, oldest first, with who did it."""
+    return (
+        await audit.AuditEntry.filter(object_type="project", object_id=str(project.id))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def history_label(action: str) -> str:
+    labels = {
+        "project.created": _("Draft created"),
+        "project.edited": _("Application edited"),
+        "project.submitted": _("Submitted"),
+        "project.withdrawn": _("Withdrawn"),
+        "project.member_invited": _("Co-founder invited"),
+        "project.member_joined": _("Co-founder joined"),
+        "project.member_removed": _("Co-founder removed"),
+        "project.lead_changed": _("Lead founder changed"),
+        "project.deck_uploaded": _("Pitch deck uploaded"),
+        "project.bulk_changed": _("Changed by an organizer"),
+        "eligibility.overridden": _("Eligibility decided by an organizer"),
+    }
+    return labels.get(action, action)
+
+
+BULK_ACTIONS = ("eligible", "ineligible", "automatic", "move")
+
+
+async def bulk_change(
+    *, actor: Actor, competition: Competition, project_ids: list[int], action: str, track_id: int | None = None
+) -> int:
+    """An organizer's decision over several projects at once; one audit entry per project."""
+    ensure(can_manage_competition(actor, competition))
+    if action not in BULK_ACTIONS:
+        raise InvalidInput({"action": [_("Choose an action from the list.")]})
+    if not project_ids:
+        raise InvalidInput({"ids": [_("Tick at least one project.")]})
+    selected = await Project.filter(id__in=project_ids[:500], competition_id=competition.id)
+    if len(selected) != len(set(project_ids)):
+        raise NotFound()
+    ids = [p.id for p in selected]
+    async with in_transaction():
+        if action == "move":
+            if track_id is None or not await Track.exists(id=track_id, competition_id=competition.id):
+                raise InvalidInput({"track": [_("Choose the track to move the projects to.")]})
+            await Project.filter(id__in=ids).update(track_id=track_id)
+        elif action == "automatic":
+            await Project.filter(id__in=ids).update(eligibility_by_hand=False)
+        else:
+            await Project.filter(id__in=ids).update(eligibility=Eligibility(action), eligibility_by_hand=True)
+        await audit.AuditEntry.bulk_create(
+            [
+                audit.AuditEntry(
+                    actor_id=actor.user_id,
+                    action="project.bulk_changed",
+                    object_type="project",
+                    object_id=str(i),
+                    data={"action": action, "track": track_id},
+                )
+                for i in ids
+            ]
+        )
+    if action == "automatic":
+        for project in await Project.filter(id__in=ids, status=ProjectStatus.SUBMITTED):
+            await evaluate_project(project=project)
+    return len(ids)
