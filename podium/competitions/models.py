@@ -263,3 +263,32 @@ class EligibilityCheck(Model):
     @property
     def outcome(self) -> bool:
         return self.passed if self.override is None else self.override
+
+
+class DuplicateReason(StrEnum):
+    EMAIL = "email"
+    WEBSITE = "website"
+    TITLE = "title"
+
+
+class DuplicateFlag(Model):
+    """Two projects that look like the same application, for an organizer to review (project_a_id < project_b_id)."""
+
+    id = fields.IntField(primary_key=True)
+    project_a: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_a_id: int
+    project_b: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_b_id: int
+    reason = fields.CharEnumField(DuplicateReason, max_length=16)
+    detail = fields.CharField(max_length=300, default="")
+    dismissed = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "competitions_duplicate_flag"
+        unique_together = (("project_a_id", "project_b_id", "reason"),)
+        indexes = (("project_b_id", "dismissed"),)

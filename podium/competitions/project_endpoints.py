@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from podium.competitions.models import Competition, Eligibility, EligibilityCheck, Project, ProjectStatus
 from podium.competitions.project_forms import MemberForm, ProjectForm
 from podium.competitions.queries import ProjectFilter, page_of_projects
-from podium.competitions.services import competitions, eligibility, exports, projects, rounds
+from podium.competitions.services import competitions, duplicates, eligibility, exports, projects, rounds
 from podium.platform import i18n
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
@@ -91,6 +91,7 @@ async def _project_page(request: Request, project_id: int, status_code: int = 20
         "deck_errors": {},
         "checks": await eligibility.checks_of(project) if organizer else [],
         "history": await projects.history(project=project) if organizer else [],
+        "duplicate_flags": await duplicates.flags_for(project=project) if organizer else [],
         "history_label": projects.history_label,
         "round_label": rounds.status_label,
         "explain": eligibility.explain,
@@ -219,6 +220,13 @@ async def override_check(request: Request) -> Response:
 
 
 @login_required
+async def dismiss_duplicate(request: Request) -> Response:
+    flag = await duplicates.dismiss(actor=actor_of(request), flag_id=request.path_params["flag_id"])
+    back = safe_next(str((await request.form()).get("back", "")), f"/projects/{flag.project_a_id}")
+    return redirect(back)
+
+
+@login_required
 async def invite(request: Request) -> Response:
     actor = actor_of(request)
     project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
@@ -275,6 +283,7 @@ def _filter_from(request: Request) -> ProjectFilter:
     status = params.get("status", "")
     eligible = params.get("eligibility", "")
     return ProjectFilter(
+        flagged=params.get("flagged") == "1",
         eligibility=Eligibility(eligible) if eligible in {e.value for e in Eligibility} else None,
         track_id=number("track"),
         division_id=number("division"),
@@ -450,6 +459,12 @@ routes: list[BaseRoute] = [
     Route("/invitations/{token}", invitation_page, methods=["GET", "POST"], name="projects:invitation"),
     Route("/organize/competitions/{id:int}/projects", organizer_projects, name="projects:organize"),
     Route("/organize/competitions/{id:int}/projects/bulk", bulk_projects, methods=["POST"], name="projects:bulk"),
+    Route(
+        "/organize/duplicates/{flag_id:int}/dismiss",
+        dismiss_duplicate,
+        methods=["POST"],
+        name="projects:dismiss-duplicate",
+    ),
     Route("/organize/checks/{check_id:int}", override_check, methods=["POST"], name="projects:override-check"),
     Route("/organize/competitions/{id:int}/projects/export.{fmt:str}", export_projects, name="projects:export"),
     Route("/api/v1/projects", api_my_projects, name="api:projects"),

@@ -9,6 +9,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from podium.competitions.models import Eligibility, Project, ProjectStatus
+from podium.competitions.services import duplicates
 from podium.platform.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Page
 
 SORTS = {
@@ -31,6 +32,7 @@ class ProjectFilter:
     division_id: int | None = None
     status: ProjectStatus | None = None
     eligibility: Eligibility | None = None
+    flagged: bool = False
     country: str = ""
     q: str = ""
     sort: str = "updated"
@@ -60,6 +62,8 @@ async def projects_of(competition_id: int, selection: ProjectFilter) -> QuerySet
         queryset = queryset.filter(status=selection.status)
     if selection.eligibility is not None:
         queryset = queryset.filter(eligibility=selection.eligibility)
+    if selection.flagged:
+        queryset = queryset.filter(duplicates.flagged(competition_id))
     if selection.country:
         queryset = queryset.filter(country=selection.country)
     return await _search(queryset, competition_id, selection.q)

@@ -28,6 +28,7 @@ class JobName(StrEnum):
     SEND_PASSWORD_RESET = "send_password_reset"  # noqa: S105 - a job name
     PURGE_EXPIRED_SESSIONS = "purge_expired_sessions"
     EVALUATE_ELIGIBILITY = "evaluate_eligibility"
+    DETECT_DUPLICATES = "detect_duplicates"
     RELEASE_STALE_NOTIFICATIONS = "release_stale_notifications"
 
 

@@ -6,7 +6,7 @@ from arq import cron, func
 
 from podium.platform.jobs import JobName, JobRegistry
 from podium.platform.notifications.services import MAX_ATTEMPTS
-from podium.workers.competitions import evaluate_eligibility
+from podium.workers.competitions import detect_duplicates, evaluate_eligibility
 from podium.workers.maintenance import purge_expired_sessions
 from podium.workers.notifications import release_stale_notifications, send_notification, send_password_reset
 
@@ -16,6 +16,7 @@ FUNCTIONS = [
     func(send_password_reset, name=JobName.SEND_PASSWORD_RESET),
     # keep_result=0: "eligibility:<competition>" is re-queued whenever the rules change.
     func(evaluate_eligibility, name=JobName.EVALUATE_ELIGIBILITY, keep_result=0),
+    func(detect_duplicates, name=JobName.DETECT_DUPLICATES, keep_result=0),
     func(purge_expired_sessions, name=JobName.PURGE_EXPIRED_SESSIONS, keep_result=0),
     func(release_stale_notifications, name=JobName.RELEASE_STALE_NOTIFICATIONS, keep_result=0),
 ]

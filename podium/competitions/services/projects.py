@@ -28,6 +28,7 @@ from podium.competitions.models import (
 )
 from podium.competitions.permissions import can_manage_competition
 from podium.competitions.project_forms import MemberForm, ProjectForm
+from podium.competitions.services import duplicates
 from podium.competitions.services.eligibility import evaluate_project
 from podium.platform import audit
 from podium.platform.auth import Actor
@@ -196,6 +197,7 @@ async def submit_project(
     await project.save(update_fields=["status", "submitted_at", "updated_at"])
     await audit.record("project.submitted", actor_id=actor.user_id, object_type="project", object_id=project.id)
     await evaluate_project(project=project, now=now)
+    await duplicates.queue_detection(project.id)
     if was != ProjectStatus.SUBMITTED:
         lead = await User.get(id=project.lead_id)
         await notify(
