@@ -14,7 +14,15 @@ from starlette.routing import BaseRoute, Route
 from podium.competitions.models import Competition, Eligibility, EligibilityCheck, Project, ProjectStatus
 from podium.competitions.project_forms import MemberForm, ProjectForm
 from podium.competitions.queries import ProjectFilter, page_of_projects
-from podium.competitions.services import competitions, duplicates, eligibility, exports, projects, rounds
+from podium.competitions.services import (
+    competitions,
+    duplicates,
+    eligibility,
+    exports,
+    mailings,
+    projects,
+    rounds,
+)
 from podium.platform import i18n
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
@@ -35,6 +43,7 @@ NOTICES.update(
         "deck-uploaded": lambda: _("The pitch deck is uploaded."),
         "check-overridden": lambda: _("Your decision is recorded."),
         "bulk-done": lambda: _("The selected projects are changed."),
+        "outcomes-sent": lambda: _("The eligibility outcomes are being e-mailed to every submitted project."),
     }
 )
 
@@ -345,6 +354,14 @@ async def bulk_projects(request: Request) -> Response:
 
 
 @login_required
+async def release_outcomes(request: Request) -> Response:
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    await mailings.release_eligibility(actor=actor, competition=competition)
+    return redirect(f"/organize/competitions/{competition.id}/projects?notice=outcomes-sent")
+
+
+@login_required
 async def export_projects(request: Request) -> Response:
     actor = actor_of(request)
     competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
@@ -458,6 +475,12 @@ routes: list[BaseRoute] = [
     ),
     Route("/invitations/{token}", invitation_page, methods=["GET", "POST"], name="projects:invitation"),
     Route("/organize/competitions/{id:int}/projects", organizer_projects, name="projects:organize"),
+    Route(
+        "/organize/competitions/{id:int}/projects/outcomes",
+        release_outcomes,
+        methods=["POST"],
+        name="projects:release-outcomes",
+    ),
     Route("/organize/competitions/{id:int}/projects/bulk", bulk_projects, methods=["POST"], name="projects:bulk"),
     Route(
         "/organize/duplicates/{flag_id:int}/dismiss",

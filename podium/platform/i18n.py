@@ -158,6 +158,11 @@ def format_datetime(value: datetime | None, format: str = "medium", tz: str | No
     return dates.format_datetime(value, format=format, tzinfo=zone(tz), locale=babel_locale(_locale.get()))
 
 
+def format_isodatetime(value: str, format: str = "medium", tz: str | None = None) -> str:
+    """An ISO 8601 UTC time kept in a job's or mail's context, shown like format_datetime."""
+    return format_datetime(datetime.fromisoformat(value), format, tz) if value else ""
+
+
 def format_date(value: date | None, format: str = "medium") -> str:
     if value is None:
         return ""

@@ -29,6 +29,8 @@ class JobName(StrEnum):
     PURGE_EXPIRED_SESSIONS = "purge_expired_sessions"
     EVALUATE_ELIGIBILITY = "evaluate_eligibility"
     DETECT_DUPLICATES = "detect_duplicates"
+    REMIND_DRAFTS = "remind_drafts"
+    SEND_ELIGIBILITY_OUTCOMES = "send_eligibility_outcomes"
     RELEASE_STALE_NOTIFICATIONS = "release_stale_notifications"
 
 

@@ -61,6 +61,7 @@ def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         datetime=i18n.format_datetime,
+        isodatetime=i18n.format_isodatetime,
         date=i18n.format_date,
         date_range=i18n.format_date_range,
         money=i18n.format_money,

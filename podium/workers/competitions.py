@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from podium.competitions.services import duplicates, eligibility
+from podium.competitions.services import duplicates, eligibility, mailings
 
 
 async def evaluate_eligibility(ctx: dict[str, Any], *, competition_id: int) -> int:
@@ -13,3 +13,11 @@ async def evaluate_eligibility(ctx: dict[str, Any], *, competition_id: int) -> i
 
 async def detect_duplicates(ctx: dict[str, Any], *, project_id: int) -> int:
     return await duplicates.detect(project_id=project_id)
+
+
+async def remind_drafts(ctx: dict[str, Any]) -> int:
+    return await mailings.remind_drafts(settings=ctx["settings"])
+
+
+async def send_eligibility_outcomes(ctx: dict[str, Any], *, competition_id: int) -> int:
+    return await mailings.send_eligibility_outcomes(competition_id=competition_id, settings=ctx["settings"])

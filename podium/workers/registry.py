@@ -6,7 +6,12 @@ from arq import cron, func
 
 from podium.platform.jobs import JobName, JobRegistry
 from podium.platform.notifications.services import MAX_ATTEMPTS
-from podium.workers.competitions import detect_duplicates, evaluate_eligibility
+from podium.workers.competitions import (
+    detect_duplicates,
+    evaluate_eligibility,
+    remind_drafts,
+    send_eligibility_outcomes,
+)
 from podium.workers.maintenance import purge_expired_sessions
 from podium.workers.notifications import release_stale_notifications, send_notification, send_password_reset
 
@@ -17,11 +22,15 @@ FUNCTIONS = [
     # keep_result=0: "eligibility:<competition>" is re-queued whenever the rules change.
     func(evaluate_eligibility, name=JobName.EVALUATE_ELIGIBILITY, keep_result=0),
     func(detect_duplicates, name=JobName.DETECT_DUPLICATES, keep_result=0),
+    func(remind_drafts, name=JobName.REMIND_DRAFTS, keep_result=0),
+    func(send_eligibility_outcomes, name=JobName.SEND_ELIGIBILITY_OUTCOMES, keep_result=0),
     func(purge_expired_sessions, name=JobName.PURGE_EXPIRED_SESSIONS, keep_result=0),
     func(release_stale_notifications, name=JobName.RELEASE_STALE_NOTIFICATIONS, keep_result=0),
 ]
 
 CRON_JOBS = [
+    # Daily at 01:05 UTC (09:05 in Beijing); a draft is reminded at most once per deadline.
+    cron(remind_drafts, name=f"cron:{JobName.REMIND_DRAFTS}", hour={1}, minute={5}),
     cron(purge_expired_sessions, name=f"cron:{JobName.PURGE_EXPIRED_SESSIONS}", hour={4}, minute={17}),
     cron(
         release_stale_notifications,
