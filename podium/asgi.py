@@ -13,7 +13,7 @@ from podium.workers.registry import JOBS
 # Webhook receivers authenticate by signature, not by CSRF token (issue 6 adds Stripe's).
 CSRF_EXEMPT = ("/payments/stripe/webhook",)
 # Multipart uploads whose handlers parse with their own limits and check the CSRF token themselves.
-UPLOAD_PATHS = (r"/projects/\d+/deck",)
+UPLOAD_PATHS = (r"/projects/\d+/deck", r"/projects/\d+/answers/\d+/file")
 
 
 def build_app(settings: Settings | None = None, *, database_url: str | None = None) -> Starlette:

@@ -9,8 +9,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from podium.competitions.forms import CompetitionForm, DivisionForm, RoundForm, TrackForm, parse_rule
-from podium.competitions.models import Competition, DivisionKind, Round, RoundStatus, RuleKind
-from podium.competitions.services import competitions, eligibility, rounds
+from podium.competitions.models import Competition, DivisionKind, QuestionKind, Round, RoundStatus, RuleKind
+from podium.competitions.services import competitions, eligibility, questions, rounds
 from podium.competitions.services.projects import accepts_submissions
 from podium.platform.api import register_schema
 from podium.platform.auth import login_required
@@ -27,6 +27,7 @@ NOTICES.update(
     {
         "competition-saved": lambda: _("The competition is saved."),
         "round-saved": lambda: _("The round is saved."),
+        "form-saved": lambda: _("The application form is saved."),
         "rules-saved": lambda: _("The eligibility rules are saved; submitted projects are being checked again."),
     }
 )
@@ -120,6 +121,10 @@ async def _setup_page(request: Request, competition: Competition, status_code: i
         "describe_rule": eligibility.describe_rule,
         "rule_kinds": RULE_CHOICES(),
         "rule_errors": {},
+        "questions": await questions.questions_of(competition.id),
+        "question_kinds": QUESTION_KINDS(),
+        "question_errors": {},
+        "question_values": {},
         "rule_values": {},
         "status_label": rounds.status_label,
         **extra,
@@ -186,6 +191,36 @@ def RULE_CHOICES() -> list[tuple[str, str]]:
         (RuleKind.ONE_PROJECT_PER_PERSON.value, _("One project per person")),
         (RuleKind.DECK_PRESENT.value, _("Pitch deck uploaded")),
     ]
+
+
+def QUESTION_KINDS() -> list[tuple[str, str]]:
+    return [
+        (QuestionKind.SHORT_TEXT.value, _("Short text")),
+        (QuestionKind.LONG_TEXT.value, _("Long text")),
+        (QuestionKind.SINGLE_CHOICE.value, _("One choice")),
+        (QuestionKind.MULTIPLE_CHOICE.value, _("Several choices")),
+        (QuestionKind.NUMBER.value, _("Number")),
+        (QuestionKind.URL.value, _("Web address")),
+        (QuestionKind.DATE.value, _("Date")),
+        (QuestionKind.FILE.value, _("PDF file")),
+    ]
+
+
+@login_required
+async def questions_endpoint(request: Request) -> Response:
+    """Add a question to the application form, or remove one (…/delete)."""
+    actor = actor_of(request)
+    competition = await competitions.get_managed_competition(actor=actor, competition_id=request.path_params["id"])
+    question_id: int | None = request.path_params.get("question_id")
+    if question_id is not None:
+        await questions.remove_question(actor=actor, competition=competition, question_id=question_id)
+        return redirect(f"/organize/competitions/{competition.id}?notice=form-saved#form")
+    data = await request.form()
+    try:
+        await questions.add_question(actor=actor, competition=competition, values=questions.parse_question(data))
+    except InvalidInput as exc:
+        return await _setup_page(request, competition, 422, question_errors=exc.errors, question_values=values_of(data))
+    return redirect(f"/organize/competitions/{competition.id}?notice=form-saved#form")
 
 
 @login_required
@@ -389,6 +424,18 @@ routes: list[BaseRoute] = [
     ),
     Route(
         "/organize/competitions/{id:int}/rounds/new", new_round, methods=["GET", "POST"], name="competitions:new-round"
+    ),
+    Route(
+        "/organize/competitions/{id:int}/questions",
+        questions_endpoint,
+        methods=["POST"],
+        name="competitions:add-question",
+    ),
+    Route(
+        "/organize/competitions/{id:int}/questions/{question_id:int}/delete",
+        questions_endpoint,
+        methods=["POST"],
+        name="competitions:remove-question",
     ),
     Route("/organize/competitions/{id:int}/rules", rules_endpoint, methods=["POST"], name="competitions:add-rule"),
     Route(

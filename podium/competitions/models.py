@@ -42,6 +42,7 @@ class Competition(Model):
     divisions: fields.ReverseRelation[Division]
     rounds: fields.ReverseRelation[Round]
     rules: fields.ReverseRelation[EligibilityRule]
+    questions: fields.ReverseRelation[Question]
 
     class Meta:
         table = "competitions_competition"
@@ -169,6 +170,7 @@ class Project(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     members: fields.ReverseRelation[TeamMember]
+    answers: fields.ReverseRelation[Answer]
 
     class Meta:
         table = "competitions_project"
@@ -292,3 +294,64 @@ class DuplicateFlag(Model):
         table = "competitions_duplicate_flag"
         unique_together = (("project_a_id", "project_b_id", "reason"),)
         indexes = (("project_b_id", "dismissed"),)
+
+
+class QuestionKind(StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    NUMBER = "number"
+    URL = "url"
+    DATE = "date"
+    FILE = "file"
+
+
+class Question(Model):
+    """A question of the competition's application form. choices: [{"value", "en", "zh"}]."""
+
+    id = fields.IntField(primary_key=True)
+    competition: fields.ForeignKeyRelation[Competition] = fields.ForeignKeyField(
+        "competitions.Competition", related_name="questions", on_delete=fields.CASCADE
+    )
+    competition_id: int
+    position = fields.IntField(default=0)
+    kind = fields.CharEnumField(QuestionKind, max_length=16)
+    label_en = fields.CharField(max_length=300, default="")
+    label_zh = fields.CharField(max_length=300, default="")
+    help_en = fields.CharField(max_length=500, default="")
+    help_zh = fields.CharField(max_length=500, default="")
+    required = fields.BooleanField(default=False)
+    max_length = fields.IntField(null=True)
+    choices: list[dict[str, str]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "competitions_question"
+        ordering = ("position", "id")
+
+
+class Answer(Model):
+    """A project's answer, stored as {"v": text | list of choice values} (Tortoise reads a bare str as JSON
+    text), or an uploaded PDF."""
+
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "competitions.Project", related_name="answers", on_delete=fields.CASCADE
+    )
+    project_id: int
+    question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
+        "competitions.Question", related_name=False, on_delete=fields.CASCADE
+    )
+    question_id: int
+    value: Any = fields.JSONField(null=True)
+    file_key = fields.CharField(max_length=80, default="")
+    file_name = fields.CharField(max_length=200, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "competitions_answer"
+        unique_together = (("project_id", "question_id"),)
+
+    @property
+    def answer(self) -> Any:
+        return self.value.get("v") if isinstance(self.value, dict) else None

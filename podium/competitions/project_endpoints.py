@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from podium.competitions.models import Competition, Eligibility, EligibilityCheck, Project, ProjectStatus
+from podium.competitions.models import Competition, Eligibility, EligibilityCheck, Project, ProjectStatus, Question
 from podium.competitions.project_forms import MemberForm, ProjectForm
 from podium.competitions.queries import ProjectFilter, page_of_projects
 from podium.competitions.services import (
@@ -21,6 +21,7 @@ from podium.competitions.services import (
     exports,
     mailings,
     projects,
+    questions,
     rounds,
 )
 from podium.platform import i18n
@@ -71,6 +72,10 @@ register_schema(
 )
 
 
+def answer_values(asked: list[Question], answers: dict[int, Any]) -> dict[str, Any]:
+    return {f"q_{q.id}": answers[q.id].answer for q in asked if q.id in answers and answers[q.id].answer is not None}
+
+
 def project_values(project: Project) -> dict[str, Any]:
     return {
         field: getattr(project, field) if getattr(project, field) is not None else ""
@@ -84,6 +89,8 @@ async def _project_page(request: Request, project_id: int, status_code: int = 20
     competition = project.competition
     await competitions.with_setup(competition)
     first = competition.rounds[0] if competition.rounds else None
+    asked = await questions.questions_of(competition.id)
+    answers = await questions.answers_of(project)
     context: dict[str, Any] = {
         "project": project,
         "members": members,
@@ -93,7 +100,10 @@ async def _project_page(request: Request, project_id: int, status_code: int = 20
         "is_organizer": organizer,
         "editable": projects.can_edit(actor, project, members, first, i18n.utcnow()),
         "is_lead": any(m.is_lead and m.user_id == actor.user_id for m in members),
-        "values": project_values(project),
+        "values": {**project_values(project), **answer_values(asked, answers)},
+        "questions": asked,
+        "answers": answers,
+        "answer_text": questions.answer_text,
         "errors": {},
         "member_values": {},
         "member_errors": {},
@@ -162,11 +172,41 @@ async def project_page(request: Request) -> Response:
     actor = actor_of(request)
     project, members, _organizer = await projects.get_project(actor=actor, project_id=project_id)
     data = await request.form()
+    asked = await questions.questions_of(project.competition_id)
     try:
-        await projects.update_project(actor=actor, project=project, members=members, form=parse(ProjectForm, data))
+        form, answers = _project_input(data, asked)
+        await projects.update_project(actor=actor, project=project, members=members, form=form, answers=answers)
     except InvalidInput as exc:
-        return await _project_page(request, project_id, 422, values=values_of(data), errors=exc.errors)
+        return await _project_page(request, project_id, 422, values=_form_values(data), errors=exc.errors)
     return redirect(f"/projects/{project.id}?notice=project-saved")
+
+
+def _project_input(data: Any, asked: list[Question]) -> tuple[ProjectForm, dict[int, Any]]:
+    """The project's fields and its answers, with every field's error reported at once."""
+    errors: dict[str, list[str]] = {}
+    form: ProjectForm | None = None
+    answers: dict[int, Any] = {}
+    try:
+        form = parse(ProjectForm, data)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    try:
+        answers = questions.clean_answers(asked, data)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors or form is None:
+        raise InvalidInput(errors)
+    return form, answers
+
+
+def _form_values(data: Any) -> dict[str, Any]:
+    """Submitted values for re-rendering, keeping every ticked box of a multiple-choice question."""
+    values: dict[str, Any] = values_of(data)
+    for key in {k for k in data if k.startswith("q_")}:
+        picked = [v for v in data.getlist(key) if isinstance(v, str)]
+        if len(picked) > 1:
+            values[key] = picked
+    return values
 
 
 @login_required
@@ -233,6 +273,35 @@ async def dismiss_duplicate(request: Request) -> Response:
     flag = await duplicates.dismiss(actor=actor_of(request), flag_id=request.path_params["flag_id"])
     back = safe_next(str((await request.form()).get("back", "")), f"/projects/{flag.project_a_id}")
     return redirect(back)
+
+
+@login_required
+async def answer_file(request: Request) -> Response:
+    actor = actor_of(request)
+    project, members, _organizer = await projects.get_project(actor=actor, project_id=request.path_params["project_id"])
+    question_id = request.path_params["question_id"]
+    settings = settings_of(request)
+    if request.method == "GET":
+        answer = (await questions.answers_of(project)).get(question_id)
+        if answer is None or not answer.file_key:
+            raise NotFound()
+        return FileResponse(
+            projects.deck_path(settings, answer.file_key),
+            media_type="application/pdf",
+            filename=answer.file_name,
+            content_disposition_type="inline",
+        )
+    try:
+        async with verified_form(request, max_files=1, max_fields=4, max_part_size=4096) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise InvalidInput({f"q_{question_id}": [_("Choose a PDF file to upload.")]})
+            await projects.attach_answer_file(
+                actor=actor, project=project, members=members, question_id=question_id, upload=upload, settings=settings
+            )
+    except InvalidInput as exc:
+        return await _project_page(request, project.id, 422, errors=exc.errors)
+    return redirect(f"/projects/{project.id}?notice=project-saved#application")
 
 
 @login_required
@@ -449,7 +518,9 @@ async def api_project(request: Request) -> Response:
         if not isinstance(body, dict):
             raise InvalidInput({"__all__": [_("Send a JSON object.")]})
         merged = {**project_values(project), **{k: v for k, v in body.items() if k in projects.PROJECT_FIELDS}}
-        await projects.update_project(actor=actor, project=project, members=members, form=parse(ProjectForm, merged))
+        asked = await questions.questions_of(project.competition_id)
+        form, answers = _project_input({**merged, **{k: v for k, v in body.items() if k.startswith("q_")}}, asked)
+        await projects.update_project(actor=actor, project=project, members=members, form=form, answers=answers)
     return JSONResponse(project_json(project))
 
 
@@ -461,6 +532,12 @@ routes: list[BaseRoute] = [
     Route("/projects/{project_id:int}/withdraw", withdraw, methods=["POST"], name="projects:withdraw"),
     Route("/projects/{project_id:int}/team", invite, methods=["POST"], name="projects:invite"),
     Route("/projects/{project_id:int}/deck", deck, methods=["GET", "POST"], name="projects:deck"),
+    Route(
+        "/projects/{project_id:int}/answers/{question_id:int}/file",
+        answer_file,
+        methods=["GET", "POST"],
+        name="projects:answer-file",
+    ),
     Route(
         "/projects/{project_id:int}/team/{member_id:int}/remove",
         member_action,

@@ -17,7 +17,7 @@ from podium.platform.users.forms import normalize_email
 SUMMARY_MAX = 5000
 
 
-def _url(value: str) -> str:
+def clean_url(value: str) -> str:
     if not value:
         return ""
     if "://" not in value:
@@ -60,7 +60,7 @@ class ProjectForm(Form):
     @field_validator("website", "video_url")
     @classmethod
     def _links(cls, value: str) -> str:
-        return _url(value)
+        return clean_url(value)
 
     @field_validator("country")
     @classmethod

@@ -13,7 +13,14 @@
   function values() {
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && el.name !== "csrf_token" && !el.disabled) { data[el.name] = el.value; }
+      if (!el.name || el.name === "csrf_token" || el.disabled) { return; }
+      if (el.type === "checkbox") {
+        // A multiple-choice question: the list of ticked values (an empty list clears it).
+        if (!Array.isArray(data[el.name])) { data[el.name] = []; }
+        if (el.checked) { data[el.name].push(el.value); }
+      } else if (el.type === "radio") {
+        if (el.checked) { data[el.name] = el.value; } else if (!(el.name in data)) { data[el.name] = ""; }
+      } else { data[el.name] = el.value; }
     });
     return data;
   }
@@ -58,8 +65,12 @@
     var kept = JSON.parse(localStorage.getItem(key) || "null");
     if (kept) {
       Object.keys(kept).forEach(function (name) {
-        var el = form.elements.namedItem(name);
-        if (el && "value" in el) { el.value = kept[name]; }
+        var value = kept[name];
+        Array.prototype.forEach.call(form.querySelectorAll("[name='" + name + "']"), function (el) {
+          if (el.type === "checkbox") { el.checked = Array.isArray(value) && value.indexOf(el.value) !== -1; }
+          else if (el.type === "radio") { el.checked = el.value === value; }
+          else { el.value = value; }
+        });
       });
       schedule(100);
     }

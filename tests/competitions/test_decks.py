@@ -60,7 +60,7 @@ async def test_a_renamed_non_pdf_is_refused_and_not_stored(client: httpx.AsyncCl
     before = stored_decks(settings)
     response = await _upload(client, project, b"PK\x03\x04 this is a zip, not a pdf", name="deck.pdf")
     assert response.status_code == 422
-    assert "Upload the deck as a PDF file." in response.text
+    assert "Upload a PDF file." in response.text
     assert stored_decks(settings) == before
     assert (await Project.get(id=project.id)).deck_key == ""
 
@@ -77,7 +77,7 @@ async def test_a_deck_over_the_limit_is_refused_and_not_stored(
     finally:
         app.state.settings = settings
     assert response.status_code == 422
-    assert "The deck is larger than 1 MB. Make it smaller and upload it again." in response.text
+    assert "The file is larger than 1 MB. Make it smaller and upload it again." in response.text
     # Past the whole request limit the body is refused before it is even read.
     huge = await _upload(client, project, PDF + b"0" * (settings.deck_max_bytes + 2 * 1024 * 1024))
     assert huge.status_code == 413

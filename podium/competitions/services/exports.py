@@ -10,8 +10,9 @@ import anyio.to_thread
 from openpyxl import Workbook
 from tortoise.query_utils import Prefetch
 
-from podium.competitions.models import Competition, Project, TeamMember
+from podium.competitions.models import Competition, Project, Question, TeamMember
 from podium.competitions.queries import ProjectFilter, projects_of
+from podium.competitions.services.questions import answer_text, questions_of
 
 HEADER = (
     "id",
@@ -31,12 +32,12 @@ HEADER = (
 
 
 async def load_projects(competition: Competition, selection: ProjectFilter) -> list[Project]:
-    """Every matching project with its track, division, lead and team: two queries, however many rows."""
+    """Every matching project with its track, division, lead, team and answers: a fixed number of queries."""
     queryset = await projects_of(competition.id, selection)
     return (
         await queryset.order_by("id")
         .select_related("track", "division", "lead")
-        .prefetch_related(Prefetch("members", queryset=TeamMember.all().order_by("-is_lead", "id")))
+        .prefetch_related(Prefetch("members", queryset=TeamMember.all().order_by("-is_lead", "id")), "answers")
     )
 
 
@@ -47,9 +48,10 @@ def _team(project: Project) -> str:
     )
 
 
-def rows(projects: list[Project]) -> Iterator[tuple[object, ...]]:
-    yield HEADER
+def rows(projects: list[Project], asked: list[Question]) -> Iterator[tuple[object, ...]]:
+    yield (*HEADER, *(f"q{q.id}: {q.label_en or q.label_zh}" for q in asked))
     for p in projects:
+        answers = {a.question_id: a for a in p.answers}
         yield (
             p.id,
             p.title,
@@ -64,6 +66,7 @@ def rows(projects: list[Project]) -> Iterator[tuple[object, ...]]:
             p.referral,
             p.submitted_at.isoformat() if p.submitted_at else "",
             _team(p),
+            *(answer_text(q, answers.get(q.id)) for q in asked),
         )
 
 
@@ -74,18 +77,18 @@ def _safe(value: object) -> object:
     return value
 
 
-def to_csv(projects: list[Project]) -> bytes:
+def to_csv(projects: list[Project], asked: list[Question]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in rows(projects):
+    for row in rows(projects, asked):
         writer.writerow([_safe(v) for v in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Chinese correctly
 
 
-def to_xlsx(projects: list[Project]) -> bytes:
+def to_xlsx(projects: list[Project], asked: list[Question]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Projects")
-    for row in rows(projects):
+    for row in rows(projects, asked):
         sheet.append([_safe(v) for v in row])
     out = io.BytesIO()
     book.save(out)
@@ -94,4 +97,5 @@ def to_xlsx(projects: list[Project]) -> bytes:
 
 async def export(competition: Competition, selection: ProjectFilter, fmt: str) -> bytes:
     projects = await load_projects(competition, selection)
-    return await anyio.to_thread.run_sync(to_xlsx if fmt == "xlsx" else to_csv, projects)
+    asked = await questions_of(competition.id)
+    return await anyio.to_thread.run_sync(to_xlsx if fmt == "xlsx" else to_csv, projects, asked)

@@ -8,6 +8,7 @@ import shutil
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 from starlette.datastructures import UploadFile
@@ -16,11 +17,14 @@ from tortoise.transactions import in_transaction
 
 from podium.competitions.forms import plain
 from podium.competitions.models import (
+    Answer,
     Competition,
     Division,
     Eligibility,
     Project,
     ProjectStatus,
+    Question,
+    QuestionKind,
     Round,
     RoundStatus,
     TeamMember,
@@ -28,7 +32,7 @@ from podium.competitions.models import (
 )
 from podium.competitions.permissions import can_manage_competition
 from podium.competitions.project_forms import MemberForm, ProjectForm
-from podium.competitions.services import duplicates
+from podium.competitions.services import duplicates, questions
 from podium.competitions.services.eligibility import evaluate_project
 from podium.platform import audit
 from podium.platform.auth import Actor
@@ -145,7 +149,13 @@ def can_edit(actor: Actor, project: Project, members: list[TeamMember], first: R
 
 
 async def update_project(
-    *, actor: Actor, project: Project, members: list[TeamMember], form: ProjectForm, now: datetime | None = None
+    *,
+    actor: Actor,
+    project: Project,
+    members: list[TeamMember],
+    form: ProjectForm,
+    answers: dict[int, Any] | None = None,
+    now: datetime | None = None,
 ) -> Project:
     """Save the team's edits (also the autosave). Read-only once applications close."""
     ensure(is_member(actor, project, members))
@@ -160,6 +170,10 @@ async def update_project(
     changed = sorted(field for field in PROJECT_FIELDS if getattr(project, field) != values[field])
     if changed:
         await project.update_from_dict(values).save(update_fields=[*PROJECT_FIELDS, "updated_at"])
+    answered = await questions.save_answers(project=project, answers=answers or {})
+    if answered:
+        changed.append("answers")
+    if changed:
         await audit.record(
             "project.edited",
             actor_id=actor.user_id,
@@ -190,6 +204,11 @@ async def submit_project(
     if not can_edit(actor, project, members, await first_round(project.competition_id), now or utcnow()):
         raise _closed()
     missing = missing_for_submission(project)
+    missing.update(
+        questions.missing_answers(
+            await questions.questions_of(project.competition_id), await questions.answers_of(project)
+        )
+    )
     if missing:
         raise InvalidInput(missing)
     was = project.status
@@ -347,6 +366,37 @@ def deck_path(settings: Settings, key: str) -> Path:
     return settings.upload_dir / "decks" / key
 
 
+async def store_pdf(*, upload: UploadFile, settings: Settings, field: str, prefix: str) -> tuple[str, str, int]:
+    """Check an upload is a PDF (by its content, not its name) within the size limit, then store it under a
+    random key. Returns (key, file name, size). A refused file is never written to the upload directory."""
+    size = upload.size if upload.size is not None else 0
+    if size > settings.deck_max_bytes:
+        raise InvalidInput(
+            {
+                field: [
+                    _(
+                        "The file is larger than %(mb)d MB. Make it smaller and upload it again.",
+                        mb=settings.deck_max_mb,
+                    )
+                ]
+            }
+        )
+    await upload.seek(0)
+    if await upload.read(len(PDF_MAGIC)) != PDF_MAGIC:
+        raise InvalidInput({field: [_("Upload a PDF file.")]})
+    key = f"{prefix}-{secrets.token_hex(16)}.pdf"
+    target = deck_path(settings, key)
+    await upload.seek(0)
+
+    def store() -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, length=1 << 20)
+
+    await anyio.to_thread.run_sync(store)
+    return key, Path(upload.filename or "file.pdf").name[:200] or "file.pdf", size
+
+
 async def attach_deck(
     *,
     actor: Actor,
@@ -361,36 +411,8 @@ async def attach_deck(
     ensure(is_member(actor, project, members))
     if not can_edit(actor, project, members, await first_round(project.competition_id), now or utcnow()):
         raise _closed()
-    size = upload.size if upload.size is not None else 0
-    if size > settings.deck_max_bytes:
-        raise InvalidInput(
-            {
-                "deck": [
-                    _(
-                        "The deck is larger than %(mb)d MB. Make it smaller and upload it again.",
-                        mb=settings.deck_max_mb,
-                    )
-                ]
-            }
-        )
-    await upload.seek(0)
-    head = await upload.read(len(PDF_MAGIC))
-    if head != PDF_MAGIC:
-        raise InvalidInput({"deck": [_("Upload the deck as a PDF file.")]})
-    if size == 0:
-        raise InvalidInput({"deck": [_("Choose a PDF file to upload.")]})
-    key = f"{project.id}-{secrets.token_hex(16)}.pdf"
-    target = deck_path(settings, key)
-    await upload.seek(0)
-
-    def store() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
-            shutil.copyfileobj(upload.file, out, length=1 << 20)
-
-    await anyio.to_thread.run_sync(store)
+    key, name, size = await store_pdf(upload=upload, settings=settings, field="deck", prefix=str(project.id))
     previous = project.deck_key
-    name = Path(upload.filename or "deck.pdf").name[:200] or "deck.pdf"
     project.deck_key, project.deck_name, project.deck_size, project.deck_uploaded_at = key, name, size, utcnow()
     await project.save(update_fields=["deck_key", "deck_name", "deck_size", "deck_uploaded_at", "updated_at"])
     if previous:
@@ -472,3 +494,41 @@ async def bulk_change(
         for project in await Project.filter(id__in=ids, status=ProjectStatus.SUBMITTED):
             await evaluate_project(project=project)
     return len(ids)
+
+
+async def attach_answer_file(
+    *,
+    actor: Actor,
+    project: Project,
+    members: list[TeamMember],
+    question_id: int,
+    upload: UploadFile,
+    settings: Settings,
+    now: datetime | None = None,
+) -> Answer:
+    """A file question's answer: a PDF, checked and stored like the deck."""
+    ensure(is_member(actor, project, members))
+    question = await Question.get_or_none(id=question_id, competition_id=project.competition_id, kind=QuestionKind.FILE)
+    if question is None:
+        raise NotFound()
+    if not can_edit(actor, project, members, await first_round(project.competition_id), now or utcnow()):
+        raise _closed()
+    field = questions.field_name(question)
+    key, name, _size = await store_pdf(upload=upload, settings=settings, field=field, prefix=f"{project.id}-q")
+    answer = await Answer.get_or_none(project_id=project.id, question_id=question.id)
+    previous = answer.file_key if answer else ""
+    if answer is None:
+        answer = await Answer.create(project_id=project.id, question_id=question.id, file_key=key, file_name=name)
+    else:
+        answer.file_key, answer.file_name = key, name
+        await answer.save(update_fields=["file_key", "file_name", "updated_at"])
+    if previous:
+        deck_path(settings, previous).unlink(missing_ok=True)
+    await audit.record(
+        "project.edited",
+        actor_id=actor.user_id,
+        object_type="project",
+        object_id=project.id,
+        data={"fields": ["answers"], "file": name},
+    )
+    return answer
