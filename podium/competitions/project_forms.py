@@ -90,14 +90,16 @@ class MemberForm(Form):
     def _email(cls, value: str) -> str:
         return normalize_email(value)
 
-    @field_validator("equity", "overseas_years", "returned_on", mode="before")
+    @field_validator("returned_on", mode="before")
     @classmethod
-    def _blank_number(cls, value: object) -> object:
+    def _blank_date(cls, value: object) -> object:
         return None if value == "" else value
 
     @field_validator("equity", mode="before")
     @classmethod
     def _equity(cls, value: object) -> Decimal:
+        if value is None or value == "":
+            return Decimal(0)
         try:
             number = Decimal(str(value if value is not None else 0))
         except InvalidOperation:
@@ -113,6 +115,8 @@ class MemberForm(Form):
     @field_validator("overseas_years", mode="before")
     @classmethod
     def _years(cls, value: object) -> Decimal:
+        if value is None or value == "":
+            return Decimal(0)
         try:
             number = Decimal(str(value if value is not None else 0))
         except InvalidOperation:

@@ -402,3 +402,21 @@ async def test_organizers_see_the_full_history_and_the_team_sees_the_timeline(
     history = view.text.split('id="history"')[1].split("</section>")[0]
     assert history.index("Draft created") < history.index("Application edited") < history.index("Submitted")
     assert "(title)" in history
+
+
+async def test_a_co_founder_can_be_invited_with_only_an_e_mail(client: httpx.AsyncClient) -> None:
+    competition, _track, _division = await open_competition()
+    project = await apply_as(client, "wang@example.com", competition)
+    page = f"/projects/{project.id}"
+    blank = {
+        "email": "li@example.com",
+        "name": "",
+        "role": "",
+        "equity": "",
+        "overseas": "none",
+        "overseas_years": "",
+        "returned_on": "",
+    }
+    assert (await post_form(client, f"{page}/team", blank, page=page)).status_code == 303
+    member = await TeamMember.get(project_id=project.id, email="li@example.com")
+    assert (str(member.equity), str(member.overseas_years), member.returned_on) == ("0.00", "0.0", None)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import uvicorn
+from openpyxl import load_workbook
 from playwright.async_api import Browser, Page, async_playwright, expect
 from starlette.applications import Starlette
 
@@ -105,7 +107,9 @@ async def test_sign_up_verify_sign_in_and_switch_to_chinese(
     assert cookies["podium_tz"] == "Europe/Berlin"
 
 
-async def test_entrant_applies_with_autosave_and_the_organizer_finds_the_project(server: str, browser: Browser) -> None:
+async def test_entrant_applies_with_a_team_and_a_deck_and_the_organizer_finds_and_exports_it(
+    server: str, browser: Browser, run_jobs: JobRunner, mailbox: SmtpSink, tmp_path: Path
+) -> None:
     from datetime import timedelta
 
     from podium.competitions.models import Division, Project, Round, Track
@@ -146,6 +150,34 @@ async def test_entrant_applies_with_autosave_and_the_organizer_finds_the_project
     await entrant.reload()
     await expect(entrant.get_by_label("Summary")).to_have_value("A wearable patch that reads the heart's rhythm.")
 
+    # Invite a co-founder, who accepts from the mailed link in their own browser.
+    await entrant.get_by_label("E-mail address").fill("cto@example.com")
+    await entrant.locator("#member-name").fill("Ming Zhou")
+    await entrant.locator("#member-role").fill("CTO")
+    await entrant.locator("#member-equity").fill("20")
+    await entrant.get_by_role("button", name="Send the invitation").click()
+    await expect(entrant.locator(".notice")).to_have_text("The invitation is on its way.")
+    await run_jobs.run()
+    invitation = next(u for m in mailbox.messages for u in links_in(m) if "/invitations/" in u)
+    await make_user(email="cto@example.com")
+    teammate = await (await browser.new_context(locale="en-US")).new_page()
+    await teammate.goto(invitation.replace(BASE_URL, server))
+    await teammate.get_by_role("link", name="Sign in to join").click()
+    await teammate.get_by_label("E-mail address").fill("cto@example.com")
+    await teammate.get_by_label("Password").fill(PASSWORD)
+    await teammate.get_by_role("button", name="Sign in").click()
+    await teammate.get_by_role("button", name="Join the team").click()
+    await expect(teammate.locator(".notice")).to_have_text("Welcome to the team. You can now edit this project.")
+    await teammate.context.close()
+
+    # Upload the pitch deck.
+    deck = tmp_path / "Cardio Patch deck.pdf"
+    deck.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    await entrant.locator("#deck-deck").set_input_files(str(deck))
+    await entrant.get_by_role("button", name="Upload the deck").click()
+    await expect(entrant.locator(".notice")).to_have_text("The pitch deck is uploaded.")
+    await expect(entrant.get_by_role("link", name="Cardio Patch deck.pdf")).to_be_visible()
+
     await entrant.get_by_role("button", name="Submit the application").click()
     await expect(entrant.locator(".notice")).to_contain_text("Your project is submitted.")
     assert (await Project.get(title="Cardio Patch")).status == "submitted"
@@ -159,5 +191,15 @@ async def test_entrant_applies_with_autosave_and_the_organizer_finds_the_project
     await organizer.get_by_label("Search").fill("wearable heart")
     await organizer.get_by_role("button", name="Show").click()
     await expect(organizer.get_by_role("link", name="Cardio Patch")).to_be_visible()
+    async with organizer.expect_download() as download_info:
+        await organizer.get_by_role("link", name="XLSX").click()
+    download = await download_info.value
+    assert download.suggested_filename == "gec-projects.xlsx"
+    saved = tmp_path / download.suggested_filename
+    await download.save_as(saved)
+    book = load_workbook(saved)
+    titles = [row[1].value for row in book.active.iter_rows(min_row=2)]
+    assert titles == ["Cardio Patch"]
+    assert "Ming Zhou <cto@example.com> CTO 20.00%" in book.active.cell(row=2, column=13).value
     await entrant.context.close()
     await organizer.context.close()
