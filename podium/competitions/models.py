@@ -174,7 +174,8 @@ class Project(Model):
 
     class Meta:
         table = "competitions_project"
-        indexes = (("competition_id", "status"),)
+        # The organizer's list: filtered by competition, newest change first, a page at a time.
+        indexes = (("competition_id", "status"), ("competition_id", "updated_at", "id"))
         ordering = ("-updated_at", "id")
 
 

@@ -232,6 +232,8 @@ class Context:
     connections: int
     cookies: dict[str, str] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    competition_id: int = 0
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def cookie_header(self) -> dict[str, str]:
@@ -323,10 +325,98 @@ def signed_in_problems(_ctx: Context, html: str) -> list[str]:
     return problems
 
 
+FIELD_SIZE = 10_000  # projects added to the demo's 200 for the organizer's list and search
+
+
+def project_list_problems(_ctx: Context, html: str) -> list[str]:
+    """Why this is not a full page of the organizer's project list (empty when it is)."""
+    rows = html.count('href="/projects/')
+    return [] if rows == 20 else [f"{rows} project rows instead of a full page of 20"]
+
+
+def search_problems(_ctx: Context, html: str) -> list[str]:
+    rows = html.count('href="/projects/')
+    return [] if rows >= 1 else ["the search found nothing"]
+
+
 SCENARIOS: list[Scenario] = [
     Scenario(SIGNED_IN, PODIUM, "/", signed_in_problems),
     Scenario(BARE, BARE_SERVER, "/", signed_in_problems),
+    Scenario("project list (10k)", PODIUM, "/organize/competitions/{competition}/projects", project_list_problems),
+    Scenario(
+        "project search (10k)", PODIUM, "/organize/competitions/{competition}/projects?q=battery+cells", search_problems
+    ),
 ]
+
+
+async def seed_field(count: int) -> int:
+    """Grow the demo competition's field by `count` projects, each with a lead and a co-founder; returns the
+    competition's id. Run in a subprocess with the bench's environment."""
+    import random
+
+    from tortoise import connections
+
+    from podium import demo
+    from podium.competitions.models import Competition, Division, Project, ProjectStatus, TeamMember, Track
+    from podium.platform import db
+    from podium.platform.users.models import User
+    from podium.settings import load_settings
+
+    settings = load_settings()
+    await db.init_db(settings)
+    try:
+        competition = await Competition.get(slug="gec-2027")
+        tracks = await Track.filter(competition_id=competition.id)
+        divisions = await Division.filter(competition_id=competition.id)
+        lead = await User.get(email="founder.wang@podium.example")
+        rng = random.Random(7)
+        projects = []
+        for n in range(count):
+            words = rng.choice(demo.WORDS_EN)
+            title = f"{words[0]} {words[1]} {words[2]} {n}" if n % 3 else f"{rng.choice(demo.TITLES_ZH)}{n}"
+            projects.append(
+                Project(
+                    competition_id=competition.id,
+                    lead_id=lead.id,
+                    title=title,
+                    country=rng.choice(demo.COUNTRIES),
+                    summary=f"{title}: {' '.join(rng.choice(demo.WORDS_EN))} for customers in China and abroad.",
+                    track_id=rng.choice(tracks).id,
+                    division_id=rng.choice(divisions).id,
+                    status=ProjectStatus.SUBMITTED if rng.random() < 0.8 else ProjectStatus.DRAFT,
+                )
+            )
+        await Project.bulk_create(projects, batch_size=2000)
+        created = await Project.filter(competition_id=competition.id, lead_id=lead.id).values_list("id", flat=True)
+        await TeamMember.bulk_create(
+            [
+                TeamMember(project_id=project_id, email=f"bench{project_id}@example.com", name="Co Founder", role="CTO")
+                for project_id in created
+            ],
+            batch_size=5000,
+        )
+        # What autovacuum would soon do after a bulk load: give the planner row counts to plan with.
+        await connections.get("default").execute_script("ANALYZE")
+        return competition.id
+    finally:
+        await db.close_db()
+
+
+def time_export(ctx: Context, base: str) -> None:
+    """The organizer's XLSX export of the whole field, timed as one request (three tries, the best kept)."""
+    import time
+
+    url = f"{base}/organize/competitions/{ctx.competition_id}/projects/export.xlsx"
+    best, size = float("inf"), 0
+    for _ in range(3):
+        started = time.perf_counter()
+        response = httpx.get(url, headers=ctx.cookie_header, timeout=600)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise BenchError(f"the export answered {response.status_code}")
+        best, size = min(best, elapsed), len(response.content)
+    ctx.timings["export xlsx (all projects)"] = {"seconds": round(best, 3), "bytes": size}
+    print(f"  export of the whole field to XLSX: {best:.2f} s, {size / 1e6:.1f} MB", flush=True)
 
 
 def _stop(process: subprocess.Popen[bytes], *, timeout: float = 15) -> None:
@@ -450,7 +540,7 @@ def compare_pages(pages: dict[str, str], out: Path) -> None:
 
 
 def run_scenario(scenario: Scenario, ctx: Context, base: str, *, warm_up: bool = True) -> WrkResult:
-    url = base + scenario.path
+    url = base + scenario.path.format(competition=ctx.competition_id)
     html = fetch_page(url, ctx.cookie_header)
     problems = scenario.check(ctx, html)
     if problems:
@@ -520,6 +610,7 @@ def write_json(
         "ratios_per_round": [round(r, 4) for r in ratios],
         "target": TARGET,
         "pass": passed,
+        "timings": ctx.timings,
         "command": "make bench",
     }
     path.write_text(json.dumps(data, indent=2) + "\n")
@@ -551,6 +642,23 @@ def _run(args: argparse.Namespace, wrk: str, workdir: Path) -> int:
         ctx = Context(env=env, workdir=workdir, wrk=wrk, duration=duration, connections=connections)
         run_cli(ctx, "migrate")
         run_cli(ctx, "demo")
+        print(f"adding {FIELD_SIZE:,} projects to the demo competition ...", flush=True)
+        seeded = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import asyncio; from podium.tooling.bench import seed_field; "
+                f"print(asyncio.run(seed_field({FIELD_SIZE})))",
+            ],
+            env=env,
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if seeded.returncode != 0:
+            raise BenchError(f"seeding the field failed: {seeded.stderr[-1500:]}")
+        ctx.competition_id = int(seeded.stdout.split()[-1])
         servers: dict[str, Server] = {}
         for scenario in SCENARIOS:
             servers.setdefault(scenario.server.name, scenario.server)
@@ -571,6 +679,7 @@ def _run(args: argparse.Namespace, wrk: str, workdir: Path) -> int:
                 for scenario in SCENARIOS:
                     base = bases[scenario.server.name]
                     runs[scenario.name].append(run_scenario(scenario, ctx, base, warm_up=round_no == 0))
+            time_export(ctx, bases[PODIUM.name])
     results = {name: median_run(scenario_runs) for name, scenario_runs in runs.items()}
     ratios = [
         signed.rps / bare.rps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -60,6 +61,29 @@ def test_compiled_catalogues_match_their_sources() -> None:
             return {key(m.id): key(m.string) for m in catalog if m.id}  # type: ignore[attr-defined]
 
         assert strings(po) == strings(mo), f"{locale}: messages.mo is stale; run `make messages`"
+
+
+def test_every_translation_formats_with_its_placeholders() -> None:
+    """Each Chinese form, singular and plural, takes exactly the English placeholders and formats cleanly."""
+    placeholder = re.compile(r"%\((\w+)\)([sd])")
+    catalog = read_po((LOCALE_DIR / "zh_Hans/LC_MESSAGES/messages.po").open("rb"), locale="zh_Hans")
+    broken = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(placeholder.findall(ids[-1]))
+        sample = {name: (7 if kind == "d" else "x") for name, kind in wanted}
+        for form in forms:
+            try:
+                form % sample if wanted or "%" in form else form
+            except (ValueError, KeyError, TypeError) as exc:
+                broken.append((ids[0], form, str(exc)))
+                continue
+            if set(placeholder.findall(form)) != wanted:
+                broken.append((ids[0], form, "placeholders differ"))
+    assert broken == []
 
 
 def test_translations_keep_their_placeholders() -> None:
