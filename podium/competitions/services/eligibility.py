@@ -255,15 +255,20 @@ async def remove_rule(*, actor: Actor, competition: Competition, rule_id: int) -
 
 async def checks_of(project: Project) -> list[EligibilityCheck]:
     return (
-        await EligibilityCheck.filter(project_id=project.id).select_related("rule", "overridden_by").order_by("rule_id")
+        await EligibilityCheck.filter(project_id=project.id)
+        .prefetch_related("rule", "overridden_by")
+        .order_by("rule_id")
     )
 
 
 async def override_check(*, actor: Actor, check_id: int, decision: str, note: str) -> EligibilityCheck:
     """An organizer's verdict over the automatic one ("pass", "fail") or back to automatic ("clear")."""
-    check = await EligibilityCheck.get_or_none(id=check_id).select_related("project__competition", "rule")
+    # Tortoise 1.1.9 sometimes leaves a sibling of a nested select_related without its columns (it depends on
+    # the process's hash seed), so the rule is loaded on its own.
+    check = await EligibilityCheck.get_or_none(id=check_id).select_related("project__competition")
     if check is None or not can_manage_competition(actor, check.project.competition):
         raise NotFound()
+    check.rule = await EligibilityRule.get(id=check.rule_id)
     if decision not in {"pass", "fail", "clear"}:
         raise InvalidInput({"decision": [_("Choose pass, fail or automatic.")]})
     note = note.strip()
