@@ -149,12 +149,6 @@ async def setup(request: Request) -> Response:
 def _part_endpoint(kind: str) -> Any:
     """Add (no item id), change or remove (…/delete) a track or a division."""
     form_class = TrackForm if kind == "track" else DivisionForm
-    services: tuple[Any, Any, Any] = (
-        (competitions.add_track, competitions.update_track, competitions.remove_track)
-        if kind == "track"
-        else (competitions.add_division, competitions.update_division, competitions.remove_division)
-    )
-    add, update, remove = services
 
     @login_required
     async def endpoint(request: Request) -> Response:
@@ -163,16 +157,18 @@ def _part_endpoint(kind: str) -> Any:
         item_id: int | None = request.path_params.get("item_id")
         target = f"/organize/competitions/{competition.id}#{kind}s"
         if request.url.path.endswith("/delete") and item_id is not None:
-            await remove(actor=actor, competition=competition, **{f"{kind}_id": item_id})
+            await competitions.remove_part(actor=actor, competition=competition, kind=kind, part_id=item_id)
             return redirect(target)
         data = await request.form()
         key = f"{kind}-{item_id or 'new'}"
         try:
             form = parse(form_class, data)
             if item_id is None:
-                await add(actor=actor, competition=competition, form=form)
+                await competitions.add_part(actor=actor, competition=competition, kind=kind, form=form)
             else:
-                await update(actor=actor, competition=competition, form=form, **{f"{kind}_id": item_id})
+                await competitions.update_part(
+                    actor=actor, competition=competition, kind=kind, part_id=item_id, form=form
+                )
         except InvalidInput as exc:
             return await _setup_page(
                 request, competition, 422, part_errors={key: exc.errors}, part_values={key: values_of(data)}

@@ -11,9 +11,8 @@ from pydantic import field_validator, model_validator
 
 from podium.competitions.models import DivisionKind, RuleKind
 from podium.platform.errors import InvalidInput
-from podium.platform.forms import Form, LongText, ShortText
+from podium.platform.forms import Form, LongText, ShortText, Slug
 from podium.platform.i18n import gettext as _
-from podium.platform.summits.forms import SLUG
 
 
 def _named(form: Form) -> None:
@@ -22,21 +21,13 @@ def _named(form: Form) -> None:
 
 
 class CompetitionForm(Form):
-    slug: str
+    slug: Slug
     name_en: ShortText = ""
     name_zh: ShortText = ""
     description_en: LongText = ""
     description_zh: LongText = ""
     rules_en: LongText = ""
     rules_zh: LongText = ""
-
-    @field_validator("slug")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        value = value.lower()
-        if not SLUG.match(value):
-            raise ValueError(_("Use lower-case letters, digits and dashes, like hicool-2026."))
-        return value
 
     @model_validator(mode="after")
     def _name(self) -> CompetitionForm:

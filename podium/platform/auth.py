@@ -142,7 +142,7 @@ async def actor_from_session(key: str, settings: Settings) -> Actor:
     if not key or len(key) > 100:
         return ANONYMOUS
     rows = await connections.get("default").execute_query_dict(
-        _SESSION_SQL.format(key=db.placeholder(1)), [digest(key)]
+        _SESSION_SQL.format(key=db.bind_marker(1)), [digest(key)]
     )
     if not rows:
         return ANONYMOUS

@@ -106,7 +106,7 @@ async def model_changes(settings: Settings, *, write: bool) -> list[str]:
         return [f"{writer.app_label}.{writer.name}" for writer in await detector.changes()]
 
 
-def placeholder(index: int) -> str:
+def bind_marker(index: int) -> str:
     """The positional parameter marker of the current database ($1 on PostgreSQL, ? on SQLite)."""
     dialect = connections.get("default").capabilities.dialect
     return f"${index}" if dialect == "postgres" else "?"

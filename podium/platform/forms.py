@@ -70,8 +70,19 @@ def _time_zone(value: str) -> str:
     return value
 
 
-# Field types shared by every form: a one-line text, a long text, an IANA time zone.
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+
+
+def _slug(value: str) -> str:
+    value = value.lower()
+    if not _SLUG.match(value):
+        raise ValueError(_("Use lower-case letters, digits and dashes, like hicool-2026."))
+    return value
+
+
+# Field types shared by every form: a one-line text, a long text, an IANA time zone, a web address part.
 ShortText = Annotated[str, AfterValidator(_at_most(200))]
+Slug = Annotated[str, AfterValidator(_slug)]
 LongText = Annotated[str, AfterValidator(_at_most(20000))]
 TimeZone = Annotated[str, AfterValidator(_time_zone)]
 

@@ -44,7 +44,7 @@ async def paginate_table(model: type[T], *, order_by: str, page: int, size: int 
     size = min(max(1, size), MAX_PAGE_SIZE)
     number = max(1, page)
     table = model._meta.db_table
-    rows_sql = f"SELECT * FROM {table} ORDER BY {order_by} LIMIT {db.placeholder(1)} OFFSET {db.placeholder(2)}"  # noqa: S608
+    rows_sql = f"SELECT * FROM {table} ORDER BY {order_by} LIMIT {db.bind_marker(1)} OFFSET {db.bind_marker(2)}"  # noqa: S608
     connection = connections.get("default")
     executor = connection.executor_class(model=model, db=connection)
 

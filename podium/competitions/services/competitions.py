@@ -93,87 +93,49 @@ async def update_competition(*, actor: Actor, competition: Competition, form: Co
     return competition
 
 
-async def add_track(*, actor: Actor, competition: Competition, form: TrackForm) -> Track:
+# Tracks and divisions are set up the same way: "parts" of a competition, each with a kind name for the audit log.
+PARTS: dict[str, type[Track] | type[Division]] = {"track": Track, "division": Division}
+
+
+async def add_part(*, actor: Actor, competition: Competition, kind: str, form: TrackForm | DivisionForm) -> None:
     ensure(can_manage_competition(actor, competition))
-    track = await Track.create(competition_id=competition.id, **form.model_dump())
+    part = await PARTS[kind].create(competition_id=competition.id, **form.model_dump())
     await audit.record(
-        "competition.track_added",
+        f"competition.{kind}_added",
         actor_id=actor.user_id,
         object_type="competition",
         object_id=competition.id,
-        data={"track": track.id, "name": track.name_en or track.name_zh},
+        data={kind: part.id, "name": part.name_en or part.name_zh},
     )
-    return track
 
 
-async def update_track(*, actor: Actor, competition: Competition, track_id: int, form: TrackForm) -> Track:
+async def update_part(
+    *, actor: Actor, competition: Competition, kind: str, part_id: int, form: TrackForm | DivisionForm
+) -> None:
     ensure(can_manage_competition(actor, competition))
-    track = await Track.get_or_none(id=track_id, competition_id=competition.id)
-    if track is None:
+    part = await PARTS[kind].get_or_none(id=part_id, competition_id=competition.id)
+    if part is None:
         raise NotFound()
-    await track.update_from_dict(form.model_dump()).save()
+    await part.update_from_dict(form.model_dump()).save()
     await audit.record(
-        "competition.track_changed",
+        f"competition.{kind}_changed",
         actor_id=actor.user_id,
         object_type="competition",
         object_id=competition.id,
-        data={"track": track.id},
-    )
-    return track
-
-
-async def remove_track(*, actor: Actor, competition: Competition, track_id: int) -> None:
-    ensure(can_manage_competition(actor, competition))
-    if not await Track.filter(id=track_id, competition_id=competition.id).delete():
-        raise NotFound()
-    await audit.record(
-        "competition.track_removed",
-        actor_id=actor.user_id,
-        object_type="competition",
-        object_id=competition.id,
-        data={"track": track_id},
+        data={kind: part.id},
     )
 
 
-async def add_division(*, actor: Actor, competition: Competition, form: DivisionForm) -> Division:
+async def remove_part(*, actor: Actor, competition: Competition, kind: str, part_id: int) -> None:
     ensure(can_manage_competition(actor, competition))
-    division = await Division.create(competition_id=competition.id, **form.model_dump())
-    await audit.record(
-        "competition.division_added",
-        actor_id=actor.user_id,
-        object_type="competition",
-        object_id=competition.id,
-        data={"division": division.id},
-    )
-    return division
-
-
-async def update_division(*, actor: Actor, competition: Competition, division_id: int, form: DivisionForm) -> Division:
-    ensure(can_manage_competition(actor, competition))
-    division = await Division.get_or_none(id=division_id, competition_id=competition.id)
-    if division is None:
-        raise NotFound()
-    await division.update_from_dict(form.model_dump()).save()
-    await audit.record(
-        "competition.division_changed",
-        actor_id=actor.user_id,
-        object_type="competition",
-        object_id=competition.id,
-        data={"division": division.id},
-    )
-    return division
-
-
-async def remove_division(*, actor: Actor, competition: Competition, division_id: int) -> None:
-    ensure(can_manage_competition(actor, competition))
-    if not await Division.filter(id=division_id, competition_id=competition.id).delete():
+    if not await PARTS[kind].filter(id=part_id, competition_id=competition.id).delete():
         raise NotFound()
     await audit.record(
-        "competition.division_removed",
+        f"competition.{kind}_removed",
         actor_id=actor.user_id,
         object_type="competition",
         object_id=competition.id,
-        data={"division": division_id},
+        data={kind: part_id},
     )
 
 

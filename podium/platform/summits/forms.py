@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from pydantic import field_validator, model_validator
 
 from podium.platform import i18n
-from podium.platform.forms import Form, LongText, ShortText, TimeZone
+from podium.platform.forms import Form, LongText, ShortText, Slug, TimeZone
 from podium.platform.i18n import gettext as _
 from podium.platform.summits.models import Role
 from podium.platform.users.forms import normalize_email
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-
 
 class SummitForm(Form):
-    slug: str
+    slug: Slug
     name_en: ShortText = ""
     name_zh: ShortText = ""
     description_en: LongText = ""
@@ -33,14 +30,6 @@ class SummitForm(Form):
         "starts_on": lambda: _("Enter the first day, like 2026-09-20."),
         "ends_on": lambda: _("Enter the last day, like 2026-09-22."),
     }
-
-    @field_validator("slug")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        value = value.lower()
-        if not SLUG.match(value):
-            raise ValueError(_("Use lower-case letters, digits and dashes, like hicool-2026."))
-        return value
 
     @field_validator("currency")
     @classmethod
