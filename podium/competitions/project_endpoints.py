@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -31,6 +31,7 @@ from podium.platform.errors import InvalidInput, NotFound
 from podium.platform.forms import parse, values_of, verified_form
 from podium.platform.i18n import gettext as _
 from podium.platform.web import NOTICES, actor_of, page_number, redirect, render, safe_next, settings_of
+from podium.settings import Settings
 
 NOTICES.update(
     {
@@ -228,6 +229,23 @@ async def withdraw(request: Request) -> Response:
     return redirect(f"/projects/{project.id}?notice=project-withdrawn")
 
 
+def _pdf(settings: Settings, key: str, name: str) -> Response:
+    """A stored PDF, shown in the browser rather than downloaded."""
+    return FileResponse(
+        projects.upload_path(settings, key),
+        media_type="application/pdf",
+        filename=name,
+        content_disposition_type="inline",
+    )
+
+
+def _uploaded(form: FormData, name: str, *, error_field: str) -> UploadFile:
+    upload = form.get(name)
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput({error_field: [_("Choose a PDF file to upload.")]})
+    return upload
+
+
 @login_required
 async def deck(request: Request) -> Response:
     actor = actor_of(request)
@@ -236,17 +254,10 @@ async def deck(request: Request) -> Response:
     if request.method == "GET":
         if not project.deck_key:
             raise NotFound()
-        return FileResponse(
-            projects.deck_path(settings, project.deck_key),
-            media_type="application/pdf",
-            filename=project.deck_name,
-            content_disposition_type="inline",
-        )
+        return _pdf(settings, project.deck_key, project.deck_name)
     try:
         async with verified_form(request, max_files=1, max_fields=4, max_part_size=4096) as form:
-            upload = form.get("deck")
-            if not isinstance(upload, UploadFile):
-                raise InvalidInput({"deck": [_("Choose a PDF file to upload.")]})
+            upload = _uploaded(form, "deck", error_field="deck")
             await projects.attach_deck(actor=actor, project=project, members=members, upload=upload, settings=settings)
     except InvalidInput as exc:
         return await _project_page(request, project.id, 422, deck_errors=exc.errors)
@@ -285,17 +296,10 @@ async def answer_file(request: Request) -> Response:
         answer = (await questions.answers_of(project)).get(question_id)
         if answer is None or not answer.file_key:
             raise NotFound()
-        return FileResponse(
-            projects.deck_path(settings, answer.file_key),
-            media_type="application/pdf",
-            filename=answer.file_name,
-            content_disposition_type="inline",
-        )
+        return _pdf(settings, answer.file_key, answer.file_name)
     try:
         async with verified_form(request, max_files=1, max_fields=4, max_part_size=4096) as form:
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
-                raise InvalidInput({f"q_{question_id}": [_("Choose a PDF file to upload.")]})
+            upload = _uploaded(form, "file", error_field=f"q_{question_id}")
             await projects.attach_answer_file(
                 actor=actor, project=project, members=members, question_id=question_id, upload=upload, settings=settings
             )

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import field_validator
 
 from podium.competitions.models import OverseasExperience
-from podium.platform import i18n
-from podium.platform.forms import Form, ShortText
+from podium.platform.forms import Country, Form, ShortText
 from podium.platform.i18n import gettext as _
 from podium.platform.users.forms import normalize_email
 
@@ -33,7 +32,7 @@ class ProjectForm(Form):
     summary: str = ""
     website: str = ""
     video_url: str = ""
-    country: str = ""
+    country: Country = ""
     referral: ShortText = ""
     track_id: int | None = None
     division_id: int | None = None
@@ -61,14 +60,6 @@ class ProjectForm(Form):
     @classmethod
     def _links(cls, value: str) -> str:
         return clean_url(value)
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        value = value.upper()
-        if value and not i18n.is_country(value):
-            raise ValueError(_("Choose a country from the list."))
-        return value
 
 
 class MemberForm(Form):

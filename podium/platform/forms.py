@@ -80,9 +80,17 @@ def _slug(value: str) -> str:
     return value
 
 
+def _country(value: str) -> str:
+    value = value.upper()
+    if value and not i18n.is_country(value):
+        raise ValueError(_("Choose a country from the list."))
+    return value
+
+
 # Field types shared by every form: a one-line text, a long text, an IANA time zone, a web address part.
 ShortText = Annotated[str, AfterValidator(_at_most(200))]
 Slug = Annotated[str, AfterValidator(_slug)]
+Country = Annotated[str, AfterValidator(_country)]  # ISO 3166 alpha-2, or empty
 LongText = Annotated[str, AfterValidator(_at_most(20000))]
 TimeZone = Annotated[str, AfterValidator(_time_zone)]
 

@@ -362,7 +362,8 @@ async def hand_over_leadership(*, actor: Actor, project: Project, members: list[
 PDF_MAGIC = b"%PDF-"
 
 
-def deck_path(settings: Settings, key: str) -> Path:
+def upload_path(settings: Settings, key: str) -> Path:
+    """Where a stored PDF (a deck or a file answer) lives."""
     return settings.upload_dir / "decks" / key
 
 
@@ -385,7 +386,7 @@ async def store_pdf(*, upload: UploadFile, settings: Settings, field: str, prefi
     if await upload.read(len(PDF_MAGIC)) != PDF_MAGIC:
         raise InvalidInput({field: [_("Upload a PDF file.")]})
     key = f"{prefix}-{secrets.token_hex(16)}.pdf"
-    target = deck_path(settings, key)
+    target = upload_path(settings, key)
     await upload.seek(0)
 
     def store() -> None:
@@ -416,7 +417,7 @@ async def attach_deck(
     project.deck_key, project.deck_name, project.deck_size, project.deck_uploaded_at = key, name, size, utcnow()
     await project.save(update_fields=["deck_key", "deck_name", "deck_size", "deck_uploaded_at", "updated_at"])
     if previous:
-        deck_path(settings, previous).unlink(missing_ok=True)
+        upload_path(settings, previous).unlink(missing_ok=True)
     await audit.record(
         "project.deck_uploaded",
         actor_id=actor.user_id,
@@ -523,7 +524,7 @@ async def attach_answer_file(
         answer.file_key, answer.file_name = key, name
         await answer.save(update_fields=["file_key", "file_name", "updated_at"])
     if previous:
-        deck_path(settings, previous).unlink(missing_ok=True)
+        upload_path(settings, previous).unlink(missing_ok=True)
     await audit.record(
         "project.edited",
         actor_id=actor.user_id,

@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import field_validator, model_validator
 
 from podium.platform import i18n
-from podium.platform.forms import Form, ShortText, TimeZone
+from podium.platform.forms import Country, Form, ShortText, TimeZone
 from podium.platform.i18n import gettext as _
 
 PASSWORD_MIN = 10
@@ -130,7 +130,7 @@ class ProfileForm(Form):
     name_local: ShortText = ""
     locale: str = ""
     timezone: TimeZone = "UTC"
-    country: str = ""
+    country: Country = ""
     organisation: ShortText = ""
 
     @field_validator("locale")
@@ -138,14 +138,6 @@ class ProfileForm(Form):
     def _locale(cls, value: str) -> str:
         if value and value not in i18n.LOCALES:
             raise ValueError(_("Choose a language from the list."))
-        return value
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        value = value.upper()
-        if value and not i18n.is_country(value):
-            raise ValueError(_("Choose a country from the list."))
         return value
 
 
