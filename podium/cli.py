@@ -157,7 +157,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     settings = load()
 
     async def body() -> None:
-        await demo.seed(only_if_empty=args.if_empty)
+        await demo.seed(settings=settings, only_if_empty=args.if_empty)
 
     asyncio.run(_with_db(settings, body))
     print(demo.logins_text())

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import random
+import re
+import textwrap
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import anyio
 from tortoise.transactions import in_transaction
 
 from podium.competitions.models import (
@@ -27,10 +31,15 @@ from podium.competitions.models import (
     Track,
 )
 from podium.competitions.services.eligibility import evaluate_project
+from podium.competitions.services.projects import upload_key, upload_path
 from podium.platform import auth
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, Summit, SummitRole
 from podium.platform.users.models import User
+from podium.settings import Settings
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 log = logging.getLogger(__name__)
 
@@ -322,11 +331,27 @@ TITLES_ZH = (
     "碳化硅功率器件",
     "跨境支付清算",
 )
+# The decks are set in the PDF core fonts, which are Latin only: Chinese titles appear under these English names.
+TITLES_ZH_EN = {
+    "智能康复外骨骼": "Smart Rehabilitation Exoskeleton",
+    "高通量药物筛选平台": "High-throughput Drug Screening Platform",
+    "氢燃料电池电堆": "Hydrogen Fuel Cell Stacks",
+    "农业无人机植保": "Crop-protection Drones",
+    "量子加密通信": "Quantum-encrypted Communications",
+    "数字文博导览": "Digital Museum Guides",
+    "柔性显示材料": "Flexible Display Materials",
+    "细胞培养肉": "Cultivated Meat",
+    "工业视觉质检": "Machine-vision Quality Inspection",
+    "心电贴片监测": "ECG Patch Monitoring",
+    "碳化硅功率器件": "Silicon Carbide Power Devices",
+    "跨境支付清算": "Cross-border Payment Clearing",
+}
+TITLE_ENDINGS_EN = {"": "", "系统": "System", "平台": "Platform", "项目": "Project"}
 FIRST = ("Alex", "Maria", "Chen", "Priya", "Tomás", "Yuki", "Noah", "Amara", "Lukas", "Sofia", "Wei", "Hana")
 LAST = ("Smith", "Garcia", "Li", "Patel", "Novak", "Sato", "Cohen", "Okafor", "Müller", "Rossi", "Zhang", "Kim")
 
 
-async def _seed_projects(competition: Competition, password_hash: str) -> bool:
+async def _seed_projects(competition: Competition, password_hash: str, settings: Settings) -> bool:
     """A realistic field for the demo: deterministic, so a second run (or another machine) sees the same."""
     if await Project.exists(competition_id=competition.id):
         return False
@@ -351,7 +376,7 @@ async def _seed_projects(competition: Competition, password_hash: str) -> bool:
     projects = []
     for n, lead in enumerate(leads):
         if n % 3 == 0:
-            title = f"{rng.choice(TITLES_ZH)}{rng.choice(('', '系统', '平台', '项目'))}"
+            title = f"{rng.choice(TITLES_ZH)}{rng.choice(tuple(TITLE_ENDINGS_EN))}"
         else:
             words = rng.choice(WORDS_EN)
             title = f"{words[0]} {words[1]} {words[2]} {n + 1}"
@@ -407,13 +432,227 @@ async def _seed_projects(competition: Competition, password_hash: str) -> bool:
                 )
             )
     await TeamMember.bulk_create(members, batch_size=1000)
+    await _attach_decks(competition, created, members, tracks, settings=settings, now=now)
     for project in created:
         if project.status == ProjectStatus.SUBMITTED:
             await evaluate_project(project=project, now=now)
     return True
 
 
-async def seed(*, only_if_empty: bool = False) -> bool:
+CUSTOMERS = (
+    "hospitals",
+    "power utilities",
+    "family farms",
+    "contract manufacturers",
+    "regional banks",
+    "museums",
+    "city governments",
+    "logistics firms",
+)
+PAINS = (
+    "spend weeks on work that should take hours",
+    "pay for equipment they use a tenth of the time",
+    "lose a fifth of their output to faults found too late",
+    "cannot hire enough specialists to keep up with demand",
+)
+STAGES = ("pre-seed", "seed", "Series A")
+USES = (
+    "hiring engineers and a first sales team",
+    "certification and a pilot line",
+    "two new markets in Asia and Europe",
+    "clinical validation and regulatory filings",
+)
+
+
+@dataclass(frozen=True)
+class DemoDeck:
+    """What one demo pitch deck says; Latin text only."""
+
+    key: str
+    competition: str
+    title: str
+    track: str
+    country: str
+    website: str
+    team: tuple[tuple[str, str], ...]
+    customers: str
+    pain: str
+    traction: tuple[str, ...]
+    ask: str
+
+
+def _english_title(title: str) -> str:
+    for zh, en in TITLES_ZH_EN.items():
+        if title.startswith(zh):
+            ending = TITLE_ENDINGS_EN[title[len(zh) :]]
+            return f"{en} {ending}" if ending and not en.endswith(ending) else en
+    return title
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+async def _attach_decks(
+    competition: Competition,
+    projects: list[Project],
+    members: list[TeamMember],
+    tracks: list[Track],
+    *,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """A pitch deck for every submitted project and most drafts: a real four-page PDF, stored under the upload
+    directory the way an upload is, so the deck route serves it."""
+    rng = random.Random(2027)  # a stream of its own, so the rest of the demo stays as it was
+    track_names = {track.id: track.name_en for track in tracks}
+    teams: dict[int, list[TeamMember]] = defaultdict(list)
+    for member in members:
+        teams[member.project_id].append(member)
+    decked, decks = [], []
+    for project in projects:
+        if project.status != ProjectStatus.SUBMITTED and rng.random() < 0.25:
+            continue
+        title = _english_title(project.title)
+        customers = rng.choice(CUSTOMERS)
+        project.deck_key = upload_key(str(project.id))
+        project.deck_name = f"{_slug(title)}-deck.pdf"
+        project.deck_uploaded_at = (project.submitted_at or now) - timedelta(hours=rng.randint(2, 240))
+        decked.append(project)
+        decks.append(
+            DemoDeck(
+                key=project.deck_key,
+                competition=competition.name_en,
+                title=title,
+                track=track_names.get(project.track_id or 0, ""),
+                country=project.country,
+                website=project.website,
+                team=tuple((member.name, member.role) for member in teams[project.id]),
+                customers=customers,
+                pain=rng.choice(PAINS),
+                traction=(
+                    f"{rng.randint(2, 30)} paying pilots with {customers}",
+                    f"Annual revenue run rate: USD {rng.randint(5, 90) * 10}k",
+                    f"{rng.randint(8, 40)}% growth month on month",
+                ),
+                ask=f"Raising CNY {rng.randint(2, 60)} million ({rng.choice(STAGES)}) for {rng.choice(USES)}.",
+            )
+        )
+    sizes = await anyio.to_thread.run_sync(_write_decks, decks, settings)
+    for project, size in zip(decked, sizes, strict=True):
+        project.deck_size = size
+    await Project.bulk_update(decked, fields=["deck_key", "deck_name", "deck_size", "deck_uploaded_at"], batch_size=500)
+
+
+def _write_decks(decks: list[DemoDeck], settings: Settings) -> list[int]:
+    """Render and store the decks (a millisecond or two each); returns their sizes in bytes."""
+    sizes = []
+    for deck in decks:
+        data = _deck_pdf(deck)
+        target = upload_path(settings, deck.key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        sizes.append(len(data))
+    return sizes
+
+
+# A 16:9 slide in points, and the colours of the demo decks.
+SLIDE_W, SLIDE_H, MARGIN = 720.0, 405.0, 48.0
+INK, ACCENT, MUTED = (24, 33, 54), (196, 30, 58), (110, 116, 128)
+
+
+def _deck_pdf(deck: DemoDeck) -> bytes:
+    """Four slides: title and track; problem and solution; the team; traction and the ask.
+    Only fixed-position lines, wrapped here: fpdf2's multi_cell would make each deck five times slower."""
+    from fpdf import FPDF  # imported here: only seeding needs it
+
+    pdf = FPDF(orientation="landscape", unit="pt", format=(SLIDE_H, SLIDE_W))
+    pdf.set_auto_page_break(False)
+    pdf.set_title(f"{deck.title}: pitch deck")
+    pdf.set_author(deck.team[0][0] if deck.team else "")
+    pdf.set_creator("Podium demo")
+
+    pdf.add_page()
+    pdf.set_fill_color(*INK)
+    pdf.rect(0, 0, SLIDE_W, SLIDE_H, style="F")
+    pdf.set_fill_color(*ACCENT)
+    pdf.rect(MARGIN, 150, 64, 6, style="F")
+    size = 34.0
+    pdf.set_font("Helvetica", "B", size)
+    while size > 18 and pdf.get_string_width(deck.title) > SLIDE_W - 2 * MARGIN:
+        size -= 2
+        pdf.set_font_size(size)
+    pdf.set_text_color(255, 255, 255)
+    pdf.text(MARGIN, 130, deck.title)
+    pdf.set_font("Helvetica", "", 16)
+    pdf.text(MARGIN, 190, deck.track)
+    pdf.set_text_color(190, 196, 208)
+    pdf.set_font_size(12)
+    pdf.text(MARGIN, 214, f"{deck.competition} - pitch deck")
+    pdf.text(MARGIN, SLIDE_H - MARGIN, f"{deck.website}  |  {deck.country}")
+
+    _slide(pdf, deck, "Problem and solution")
+    y = _paragraph(pdf, 130, "Problem", f"Today {deck.customers} {deck.pain}.")
+    _paragraph(
+        pdf,
+        y + 44,
+        "Solution",
+        f"{deck.title}: one system that does the job in a fraction of the time and cost, "
+        f"built with {deck.customers} and sold as a subscription.",
+    )
+
+    _slide(pdf, deck, "Team")
+    y = 136
+    for n, (name, role) in enumerate(deck.team):
+        pdf.set_font("Helvetica", "B", 16)
+        pdf.set_text_color(*INK)
+        pdf.text(MARGIN, y, name)
+        pdf.set_font("Helvetica", "", 14)
+        pdf.set_text_color(*MUTED)
+        pdf.text(MARGIN + 260, y, f"{role}, lead founder" if n == 0 else role)
+        y += 34
+
+    _slide(pdf, deck, "Traction and ask")
+    pdf.set_font("Helvetica", "", 16)
+    pdf.set_text_color(*INK)
+    y = 136
+    for line in deck.traction:
+        pdf.set_fill_color(*ACCENT)
+        pdf.rect(MARGIN, y - 9, 6, 6, style="F")
+        pdf.text(MARGIN + 18, y, line)
+        y += 30
+    _paragraph(pdf, y + 16, "The ask", deck.ask)
+    return bytes(pdf.output())
+
+
+def _slide(pdf: FPDF, deck: DemoDeck, heading: str) -> None:
+    pdf.add_page()
+    pdf.set_fill_color(*ACCENT)
+    pdf.rect(0, 0, SLIDE_W, 8, style="F")
+    pdf.set_font("Helvetica", "B", 26)
+    pdf.set_text_color(*INK)
+    pdf.text(MARGIN, 84, heading)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.set_text_color(*MUTED)
+    pdf.text(MARGIN, SLIDE_H - 24, deck.title)
+    page = f"{pdf.page_no()} / 4"
+    pdf.text(SLIDE_W - MARGIN - pdf.get_string_width(page), SLIDE_H - 24, page)
+
+
+def _paragraph(pdf: FPDF, y: float, label: str, text: str) -> float:
+    """A label over text wrapped to the slide; returns the baseline of the last line."""
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.set_text_color(*ACCENT)
+    pdf.text(MARGIN, y, label.upper())
+    pdf.set_font("Helvetica", "", 16)
+    pdf.set_text_color(*INK)
+    for line in textwrap.wrap(text, 68):
+        y += 24
+        pdf.text(MARGIN, y, line)
+    return y
+
+
+async def seed(*, settings: Settings, only_if_empty: bool = False) -> bool:
     """Create whatever part of the demo is missing; never changes what exists. Returns True if it wrote."""
     if only_if_empty and await User.exists():
         return False
@@ -431,7 +670,7 @@ async def seed(*, only_if_empty: bool = False) -> bool:
         wrote = await _seed_competition(current) or wrote
         competition = await Competition.get(summit_id=current.id, slug="gec-2027")
         password_hash = password_hash or await auth.hash_password(DEMO_PASSWORD)
-        wrote = await _seed_projects(competition, password_hash) or wrote
+        wrote = await _seed_projects(competition, password_hash, settings) or wrote
         for demo_user in USERS:
             user = await User.get_or_none(email=demo_user.email)
             if user is None:

@@ -1,18 +1,17 @@
-"""Competition pages (public and organizer) and the competitions API."""
+"""Competition pages, public and organizer (the competitions API is in api.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from podium.competitions.forms import CompetitionForm, DivisionForm, RoundForm, TrackForm, parse_rule
-from podium.competitions.models import Competition, DivisionKind, QuestionKind, Round, RoundStatus, RuleKind
+from podium.competitions.models import Competition, DivisionKind, QuestionKind, Round, RuleKind
 from podium.competitions.services import competitions, eligibility, questions, rounds
 from podium.competitions.services.projects import accepts_submissions
-from podium.platform.api import register_schema
 from podium.platform.auth import login_required
 from podium.platform.errors import InvalidInput
 from podium.platform.forms import parse, values_of
@@ -31,38 +30,6 @@ NOTICES.update(
         "rules-saved": lambda: _("The eligibility rules are saved; submitted projects are being checked again."),
     }
 )
-
-register_schema(
-    "Competition",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "slug": {"type": "string"},
-            "summit_id": {"type": "integer"},
-            "name": {"$ref": "#/components/schemas/Bilingual"},
-            "description": {"$ref": "#/components/schemas/Bilingual"},
-            "rules": {"$ref": "#/components/schemas/Bilingual"},
-            "tracks": {"type": "array", "items": {"type": "object"}},
-            "divisions": {"type": "array", "items": {"type": "object"}},
-            "rounds": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "status": {"type": "string", "enum": [str(s) for s in RoundStatus]},
-                        "submissions_open_at": {"type": "string", "format": "date-time", "nullable": True},
-                        "submissions_close_at": {"type": "string", "format": "date-time", "nullable": True},
-                        "judging_open_at": {"type": "string", "format": "date-time", "nullable": True},
-                        "judging_close_at": {"type": "string", "format": "date-time", "nullable": True},
-                    },
-                },
-            },
-        },
-        "required": ["id", "slug", "summit_id", "name", "tracks", "divisions", "rounds"],
-    },
-)
-
 
 # ---- public -----------------------------------------------------------------------------------
 
@@ -166,9 +133,8 @@ def _part_endpoint(kind: str) -> Any:
             if item_id is None:
                 await competitions.add_part(actor=actor, competition=competition, kind=kind, form=form)
             else:
-                await competitions.update_part(
-                    actor=actor, competition=competition, kind=kind, part_id=item_id, form=form
-                )
+                part = await competitions.get_part(competition=competition, kind=kind, part_id=item_id)
+                await competitions.update_part(actor=actor, competition=competition, kind=kind, part=part, form=form)
         except InvalidInput as exc:
             return await _setup_page(
                 request, competition, 422, part_errors={key: exc.errors}, part_values={key: values_of(data)}
@@ -297,81 +263,6 @@ async def move_round(request: Request) -> Response:
     return redirect(f"/organize/competitions/{found.competition.id}?notice=round-saved#rounds")
 
 
-# ---- API --------------------------------------------------------------------------------------
-
-
-def competition_json(competition: Competition) -> dict[str, Any]:
-    return {
-        "id": competition.id,
-        "slug": competition.slug,
-        "summit_id": competition.summit_id,
-        "name": {"en": competition.name_en, "zh": competition.name_zh},
-        "description": {"en": competition.description_en, "zh": competition.description_zh},
-        "rules": {"en": competition.rules_en, "zh": competition.rules_zh},
-        "tracks": [
-            {"id": t.id, "name": {"en": t.name_en, "zh": t.name_zh}, "position": t.position} for t in competition.tracks
-        ],
-        "divisions": [
-            {"id": d.id, "kind": str(d.kind), "name": {"en": d.name_en, "zh": d.name_zh}, "position": d.position}
-            for d in competition.divisions
-        ],
-        "rounds": [
-            {
-                "id": r.id,
-                "position": r.position,
-                "name": {"en": r.name_en, "zh": r.name_zh},
-                "status": str(r.status),
-                **{
-                    field: getattr(r, field).isoformat() if getattr(r, field) else None
-                    for field in rounds.WINDOW_FIELDS
-                },
-            }
-            for r in competition.rounds
-        ],
-    }
-
-
-async def api_summit_competitions(request: Request) -> Response:
-    """
-    summary: Competitions of a summit, with tracks, divisions and rounds (public)
-    parameters:
-      - {name: slug, in: path, required: true, schema: {type: string}}
-    responses:
-      200:
-        description: The summit's competitions; round windows are UTC (ISO 8601)
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                items: {type: array, items: {$ref: '#/components/schemas/Competition'}}
-      404:
-        description: No such summit
-        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
-    """
-    summit = await summits.get_summit(slug=request.path_params["slug"])
-    listed = await competitions.list_competitions_for_api(summit=summit)
-    return JSONResponse({"items": [competition_json(c) for c in listed]})
-
-
-async def api_competition(request: Request) -> Response:
-    """
-    summary: One competition with tracks, divisions and rounds (public)
-    parameters:
-      - {name: id, in: path, required: true, schema: {type: integer}}
-    responses:
-      200:
-        description: The competition; round windows are UTC (ISO 8601)
-        content: {application/json: {schema: {$ref: '#/components/schemas/Competition'}}}
-      404:
-        description: No such competition
-        content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
-    """
-    competition = await competitions.get_competition_by_id(competition_id=request.path_params["id"])
-    await competitions.with_setup(competition)
-    return JSONResponse(competition_json(competition))
-
-
 routes: list[BaseRoute] = [
     Route("/summits/{slug}/competitions", summit_competitions, name="competitions:list"),
     Route("/summits/{slug}/competitions/{competition}", competition_detail, name="competitions:detail"),
@@ -442,6 +333,4 @@ routes: list[BaseRoute] = [
     ),
     Route("/organize/rounds/{round_id:int}", edit_round, methods=["GET", "POST"], name="competitions:edit-round"),
     Route("/organize/rounds/{round_id:int}/status", move_round, methods=["POST"], name="competitions:move-round"),
-    Route("/api/v1/summits/{slug}/competitions", api_summit_competitions, name="api:competitions"),
-    Route("/api/v1/competitions/{id:int}", api_competition, name="api:competition"),
 ]

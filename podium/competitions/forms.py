@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from podium.competitions.models import DivisionKind, RuleKind
 from podium.platform.errors import InvalidInput
 from podium.platform.forms import Form, LongText, ShortText, Slug
 from podium.platform.i18n import gettext as _
+
+WINDOW_FIELDS = ("submissions_open_at", "submissions_close_at", "judging_open_at", "judging_close_at")
+# Lower comes first; bounded so that no number typed in can overflow the column.
+Position = Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
 
 
 def _named(form: Form) -> None:
@@ -38,7 +43,7 @@ class CompetitionForm(Form):
 class TrackForm(Form):
     name_en: ShortText = ""
     name_zh: ShortText = ""
-    position: int = 0
+    position: Position = 0
 
     field_messages = {"position": lambda: _("Enter a whole number; lower numbers come first.")}  # noqa: RUF012
 
@@ -100,6 +105,30 @@ class RoundForm(Form):
             # Not a ValueError, so pydantic lets it through with its field names intact.
             raise InvalidInput({field: [message] for field, message in problems.items()})
         return self
+
+
+def wall_clock_windows(body: Mapping[str, Any], timezone: str) -> dict[str, datetime | None]:
+    """The window times an API body sends (ISO 8601 with an offset, or null to clear one), as the summit's
+    wall-clock times that RoundForm reads. A time without an offset is refused: it would be ambiguous."""
+    zone = ZoneInfo(timezone)
+    windows: dict[str, datetime | None] = {}
+    errors: dict[str, list[str]] = {}
+    for field in [name for name in WINDOW_FIELDS if name in body]:
+        value = body[field]
+        if value is None or value == "":
+            windows[field] = None
+            continue
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+            if moment is not None and moment.tzinfo is not None:
+                windows[field] = moment.astimezone(zone).replace(tzinfo=None)
+                continue
+        except (ValueError, OverflowError):  # OverflowError: past the year 1 or 9999 in UTC or in the summit's zone
+            pass
+        errors[field] = [_("Enter a date and time with its offset from UTC, like 2026-06-30T15:59:00Z.")]
+    if errors:
+        raise InvalidInput(errors)
+    return windows
 
 
 def plain(number: Decimal | None) -> str:

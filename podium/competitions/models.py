@@ -356,3 +356,41 @@ class Answer(Model):
     @property
     def answer(self) -> Any:
         return self.value.get("v") if isinstance(self.value, dict) else None
+
+
+class ImportStatus(StrEnum):
+    CHECKING = "checking"
+    READY = "ready"
+    INVALID = "invalid"
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ProjectImport(Model):
+    """A CSV or XLSX file of applications collected offline: checked first, then imported whole or not at all.
+    errors: [{"row", "column", "message"}]; preview: the first rows as they would be imported."""
+
+    id = fields.IntField(primary_key=True)
+    competition: fields.ForeignKeyRelation[Competition] = fields.ForeignKeyField(
+        "competitions.Competition", related_name=False, on_delete=fields.CASCADE
+    )
+    competition_id: int
+    created_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
+    file_name = fields.CharField(max_length=200)
+    file_key = fields.CharField(max_length=80)
+    status = fields.CharEnumField(ImportStatus, max_length=16, default=ImportStatus.CHECKING)
+    total_rows = fields.IntField(default=0)
+    error_count = fields.IntField(default=0)
+    created_count = fields.IntField(default=0)
+    errors: list[dict[str, Any]] = fields.JSONField(default=list)
+    preview: list[dict[str, Any]] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "competitions_project_import"
+        ordering = ("-id",)

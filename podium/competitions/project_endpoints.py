@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from podium.competitions.models import Competition, Eligibility, EligibilityCheck, Project, ProjectStatus, Question
+from podium.competitions.models import Competition, EligibilityCheck, Project, ProjectStatus, Question
 from podium.competitions.project_forms import MemberForm, ProjectForm
-from podium.competitions.queries import ProjectFilter, page_of_projects
+from podium.competitions.queries import filter_from_params, page_of_projects
 from podium.competitions.services import (
     competitions,
     duplicates,
@@ -355,27 +355,6 @@ async def my_projects(request: Request) -> Response:
     return render(request, "competitions/my_projects.html", {"projects": listed, "status_label": _status_label})
 
 
-def _filter_from(request: Request) -> ProjectFilter:
-    params = request.query_params
-
-    def number(name: str) -> int | None:
-        raw = params.get(name, "")
-        return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-    status = params.get("status", "")
-    eligible = params.get("eligibility", "")
-    return ProjectFilter(
-        flagged=params.get("flagged") == "1",
-        eligibility=Eligibility(eligible) if eligible in {e.value for e in Eligibility} else None,
-        track_id=number("track"),
-        division_id=number("division"),
-        status=ProjectStatus(status) if status in {s.value for s in ProjectStatus} else None,
-        country=params.get("country", "").upper()[:2],
-        q=params.get("q", "")[:200],
-        sort=params.get("sort", "updated") if params.get("sort") in {"updated", "title", "submitted"} else "updated",
-    )
-
-
 @login_required
 async def organizer_projects(request: Request) -> Response:
     actor = actor_of(request)
@@ -387,7 +366,7 @@ async def _organizer_projects_page(
     request: Request, competition: Competition, status_code: int = 200, **extra: Any
 ) -> Response:
     await competitions.with_setup(competition)
-    selection = _filter_from(request)
+    selection = filter_from_params(request.query_params)
     page = await page_of_projects(competition.id, selection, page=page_number(request))
     query = {k: v for k, v in request.query_params.items() if k not in {"page", "notice", "changed"}}
     context = {
@@ -441,7 +420,7 @@ async def export_projects(request: Request) -> Response:
     fmt = request.path_params["fmt"]
     if fmt not in {"csv", "xlsx"}:
         raise NotFound()
-    content = await exports.export(competition, _filter_from(request), fmt)
+    content = await exports.export(competition, filter_from_params(request.query_params), fmt)
     media = (
         "text/csv; charset=utf-8"
         if fmt == "csv"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tortoise import connections
@@ -36,6 +37,28 @@ class ProjectFilter:
     country: str = ""
     q: str = ""
     sort: str = "updated"
+
+
+def filter_from_params(params: Mapping[str, str]) -> ProjectFilter:
+    """The organizer's filters from a query string; values that make no sense are ignored, not refused."""
+
+    def number(name: str) -> int | None:
+        raw = params.get(name, "")
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+    status = params.get("status", "")
+    eligible = params.get("eligibility", "")
+    sort = params.get("sort", "")
+    return ProjectFilter(
+        flagged=params.get("flagged") == "1",
+        eligibility=Eligibility(eligible) if eligible in {e.value for e in Eligibility} else None,
+        track_id=number("track"),
+        division_id=number("division"),
+        status=ProjectStatus(status) if status in {s.value for s in ProjectStatus} else None,
+        country=params.get("country", "").upper()[:2],
+        q=params.get("q", "")[:200],
+        sort=sort if sort in SORTS else "updated",
+    )
 
 
 async def _search(queryset: QuerySet[Project], competition_id: int, q: str) -> QuerySet[Project]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.requests import Request
@@ -12,7 +13,7 @@ from starlette.schemas import SchemaGenerator
 from podium import __version__
 from podium.platform import db, jobs
 from podium.platform.auth import login_required
-from podium.platform.errors import InvalidInput
+from podium.platform.errors import NON_FIELD, InvalidInput
 from podium.platform.i18n import gettext as _
 from podium.platform.pagination import MAX_PAGE_SIZE, PAGE_SIZE
 from podium.platform.summits import services as summits
@@ -107,13 +108,25 @@ def summit_json(summit: Summit) -> dict[str, Any]:
     }
 
 
-def _int_param(request: Request, name: str, default: int, maximum: int) -> int:
+def int_param(request: Request, name: str, default: int, maximum: int) -> int:
+    """A whole-number query parameter (page, per_page); anything else is refused with a message naming it."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
         raise InvalidInput({name: [_("Use a whole number from 1 to %(max)d.", max=maximum)]})
     return int(raw)
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON body, which must be an object; an empty body counts as {}."""
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than the parser goes
+        raise InvalidInput({NON_FIELD: [_("Send a JSON object.")]}) from None
+    if not isinstance(body, dict):
+        raise InvalidInput({NON_FIELD: [_("Send a JSON object.")]})
+    return body
 
 
 @login_required
@@ -174,8 +187,8 @@ async def summit_list(request: Request) -> Response:
         description: A bad paging parameter
         content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
     """
-    page_no = _int_param(request, "page", 1, 1_000_000)
-    per_page = _int_param(request, "per_page", PAGE_SIZE, MAX_PAGE_SIZE)
+    page_no = int_param(request, "page", 1, 1_000_000)
+    per_page = int_param(request, "per_page", PAGE_SIZE, MAX_PAGE_SIZE)
     page = await summits.list_summits(page=page_no, size=per_page)
     return JSONResponse(
         {"items": [summit_json(s) for s in page.items], "page": page.number, "per_page": page.size, "total": page.total}

@@ -32,6 +32,8 @@ class JobName(StrEnum):
     REMIND_DRAFTS = "remind_drafts"
     SEND_ELIGIBILITY_OUTCOMES = "send_eligibility_outcomes"
     RELEASE_STALE_NOTIFICATIONS = "release_stale_notifications"
+    CHECK_IMPORT = "check_import"
+    RUN_IMPORT = "run_import"
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,10 @@ class PodiumMiddleware:
             set_cookies.append(self._cookie(SESSION_COOKIE, session_key, max_age=self.settings.session_days * 86400))
 
         deferred = False
-        if scope["method"] not in SAFE_METHODS and not bearer and not path.startswith(self.csrf_exempt):
+        # Only a browser's session cookie is sent without the caller choosing to: a bearer token is not, and an API
+        # request without a live session acts for nobody (its endpoint answers 401), so neither needs the token.
+        ambient = not bearer and (actor.is_authenticated or not path.startswith("/api/"))
+        if scope["method"] not in SAFE_METHODS and ambient and not path.startswith(self.csrf_exempt):
             refusal = self._check_origin(headers)
             deferred = refusal is None and self._is_upload(path, headers)
             body: bytes | None = None

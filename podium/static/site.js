@@ -13,3 +13,27 @@
     if (summary) { summary.focus(); }
   });
 })();
+
+// Podium: follow a running job (an import) on its page; reload when it has finished.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector("[data-poll]");
+    if (!box || !window.fetch) { return; }
+    var bar = document.getElementById("import-bar");
+    var count = document.getElementById("import-count");
+    function poll() {
+      fetch(box.getAttribute("data-poll"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (state.status !== box.getAttribute("data-status")) { window.location.reload(); return; }
+          bar.max = state.total || 1;
+          bar.value = state.done;
+          count.textContent = state.done + " / " + state.total;
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    window.setTimeout(poll, 500);
+  });
+})();

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from podium.competitions.services import duplicates, eligibility, mailings
+from podium.competitions.services import duplicates, eligibility, imports, mailings
 
 
 async def evaluate_eligibility(ctx: dict[str, Any], *, competition_id: int) -> int:
@@ -21,3 +21,11 @@ async def remind_drafts(ctx: dict[str, Any]) -> int:
 
 async def send_eligibility_outcomes(ctx: dict[str, Any], *, competition_id: int) -> int:
     return await mailings.send_eligibility_outcomes(competition_id=competition_id, settings=ctx["settings"])
+
+
+async def check_import(ctx: dict[str, Any], *, import_id: int) -> str:
+    return await imports.check(import_id=import_id, settings=ctx["settings"])
+
+
+async def run_import(ctx: dict[str, Any], *, import_id: int) -> int:
+    return await imports.run(import_id=import_id, settings=ctx["settings"], job_try=ctx.get("job_try", 1))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from arq import cron, func
 
+from podium.competitions.services import imports
 from podium.platform.jobs import JobName, JobRegistry
 from podium.platform.notifications.services import MAX_ATTEMPTS
 from podium.workers.competitions import (
+    check_import,
     detect_duplicates,
     evaluate_eligibility,
     remind_drafts,
+    run_import,
     send_eligibility_outcomes,
 )
 from podium.workers.maintenance import purge_expired_sessions
@@ -24,6 +27,9 @@ FUNCTIONS = [
     func(detect_duplicates, name=JobName.DETECT_DUPLICATES, keep_result=0),
     func(remind_drafts, name=JobName.REMIND_DRAFTS, keep_result=0),
     func(send_eligibility_outcomes, name=JobName.SEND_ELIGIBILITY_OUTCOMES, keep_result=0),
+    func(check_import, name=JobName.CHECK_IMPORT),
+    # Retried by the service (arq.Retry) so that a failure is recorded after the last try.
+    func(run_import, name=JobName.RUN_IMPORT, max_tries=imports.MAX_TRIES, timeout=1800),
     func(purge_expired_sessions, name=JobName.PURGE_EXPIRED_SESSIONS, keep_result=0),
     func(release_stale_notifications, name=JobName.RELEASE_STALE_NOTIFICATIONS, keep_result=0),
 ]

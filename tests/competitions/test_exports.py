@@ -52,7 +52,7 @@ async def test_xlsx_export_opens_in_a_spreadsheet_and_follows_the_filters(client
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][:3] == ["id", "title", "status"]
+    assert values[0][:3] == ["id", "title", "summary"]
     assert [row[1] for row in values[1:]] == ["Heart Monitor"]
 
 

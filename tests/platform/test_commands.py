@@ -13,8 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from podium.competitions.models import Project, ProjectStatus
+from podium.competitions.services.projects import PDF_MAGIC, upload_path
+from podium.demo import DEMO_PASSWORD
 from podium.platform.notifications import services as notifications
 from podium.platform.notifications.models import Notification, NotificationStatus
+from podium.platform.users.models import User
 from podium.settings import Settings, SettingsError, load_settings
 from podium.tooling import services
 from tests.conftest import SmtpSink
@@ -134,28 +138,57 @@ async def test_token_command_prints_a_working_token_as_its_last_word(
     assert missing.stderr == "podium: no active account has the e-mail address ghost@example.com\n"
 
 
-async def test_demo_seeds_once_and_a_second_run_changes_nothing(pg: services.Postgres, tmp_path: Path) -> None:
-    url = await asyncio.to_thread(pg.create_database, "demo_idempotent")
-    env = _env(tmp_path, DATABASE_URL=url)
-    assert (await _podium("migrate", env=env, cwd=tmp_path)).returncode == 0
+async def test_demo_seeds_once_and_a_second_run_changes_nothing(
+    app: object, client: httpx.AsyncClient, settings: Settings, tmp_path: Path
+) -> None:
+    """Run against the app's own database and upload directory, so the deck route can serve a demo deck."""
+    url = settings.database_url or ""
+    env = _env(tmp_path, DATABASE_URL=url, VAR_DIR=str(settings.var_dir))
     first = await _podium("demo", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "organizer@podium.example" in first.stdout
-    assert "podium-demo-2026" in first.stdout
+    assert DEMO_PASSWORD in first.stdout
     snapshot = (
         "SELECT (SELECT json_agg(u ORDER BY id) FROM platform_user u)::text || "
         "(SELECT json_agg(s ORDER BY id) FROM platform_summit s)::text || "
-        "(SELECT json_agg(r ORDER BY id) FROM platform_summit_role r)::text"
+        "(SELECT json_agg(r ORDER BY id) FROM platform_summit_role r)::text || "
+        "(SELECT json_agg(json_build_array(id, deck_key, deck_size) ORDER BY id) FROM competitions_project)::text"
     )
 
     def dump() -> str:
         return subprocess.run(["psql", url, "-Atc", snapshot], capture_output=True, text=True, check=True).stdout
 
     before = await asyncio.to_thread(dump)
+    files = sorted((settings.upload_dir / "decks").iterdir())
     second = await _podium("demo", env=env, cwd=tmp_path)
     assert second.returncode == 0
     assert await asyncio.to_thread(dump) == before
+    assert sorted((settings.upload_dir / "decks").iterdir()) == files
     assert "2027全球创业者峰会" in before
+
+    # Every submitted project and most drafts have a pitch deck: a real four-page PDF, stored like an upload.
+    seeded = await Project.all().order_by("id")
+    submitted = [p for p in seeded if p.status == ProjectStatus.SUBMITTED]
+    drafts = [p for p in seeded if p.status == ProjectStatus.DRAFT]
+    assert len(submitted) > 100
+    assert all(p.deck_key for p in submitted)
+    assert len(drafts) / 2 < sum(1 for p in drafts if p.deck_key) < len(drafts)
+    for project in (p for p in seeded if p.deck_key):
+        data = upload_path(settings, project.deck_key).read_bytes()
+        assert data.startswith(PDF_MAGIC), project.deck_key
+        assert data.endswith(b"%%EOF\n")
+        assert b"/Count 4" in data
+        assert len(data) == project.deck_size
+        assert project.deck_name.endswith("-deck.pdf")
+        assert project.deck_name.isascii()
+        assert project.deck_uploaded_at is not None
+    project = next(p for p in submitted if not p.title.isascii())
+    await sign_in(client, (await User.get(id=project.lead_id)).email, DEMO_PASSWORD)
+    deck = await client.get(f"/projects/{project.id}/deck")
+    assert deck.status_code == 200
+    assert deck.headers["content-type"] == "application/pdf"
+    assert project.deck_name in deck.headers["content-disposition"]
+    assert deck.content == upload_path(settings, project.deck_key).read_bytes()
 
 
 async def test_worker_command_sends_queued_mail_over_smtp(

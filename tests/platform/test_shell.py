@@ -42,6 +42,13 @@ async def test_openapi_is_valid_openapi_3(client: httpx.AsyncClient) -> None:
         "/api/v1/summits/{slug}",
         "/api/v1/summits/{slug}/competitions",
         "/api/v1/competitions/{id}",
+        "/api/v1/competitions/{id}/tracks",
+        "/api/v1/competitions/{id}/tracks/{item_id}",
+        "/api/v1/competitions/{id}/divisions",
+        "/api/v1/competitions/{id}/divisions/{item_id}",
+        "/api/v1/competitions/{id}/rounds",
+        "/api/v1/competitions/{id}/projects",
+        "/api/v1/rounds/{id}",
         "/api/v1/projects",
         "/api/v1/projects/{id}",
     }

@@ -97,7 +97,17 @@ async def update_competition(*, actor: Actor, competition: Competition, form: Co
 PARTS: dict[str, type[Track] | type[Division]] = {"track": Track, "division": Division}
 
 
-async def add_part(*, actor: Actor, competition: Competition, kind: str, form: TrackForm | DivisionForm) -> None:
+async def get_part(*, competition: Competition, kind: str, part_id: int) -> Track | Division:
+    """A track or division of this competition (one of another competition is not found)."""
+    part = await PARTS[kind].get_or_none(id=part_id, competition_id=competition.id)
+    if part is None:
+        raise NotFound()
+    return part
+
+
+async def add_part(
+    *, actor: Actor, competition: Competition, kind: str, form: TrackForm | DivisionForm
+) -> Track | Division:
     ensure(can_manage_competition(actor, competition))
     part = await PARTS[kind].create(competition_id=competition.id, **form.model_dump())
     await audit.record(
@@ -107,15 +117,14 @@ async def add_part(*, actor: Actor, competition: Competition, kind: str, form: T
         object_id=competition.id,
         data={kind: part.id, "name": part.name_en or part.name_zh},
     )
+    return part
 
 
 async def update_part(
-    *, actor: Actor, competition: Competition, kind: str, part_id: int, form: TrackForm | DivisionForm
-) -> None:
+    *, actor: Actor, competition: Competition, kind: str, part: Track | Division, form: TrackForm | DivisionForm
+) -> Track | Division:
+    """Change a part found with get_part."""
     ensure(can_manage_competition(actor, competition))
-    part = await PARTS[kind].get_or_none(id=part_id, competition_id=competition.id)
-    if part is None:
-        raise NotFound()
     await part.update_from_dict(form.model_dump()).save()
     await audit.record(
         f"competition.{kind}_changed",
@@ -124,6 +133,7 @@ async def update_part(
         object_id=competition.id,
         data={kind: part.id},
     )
+    return part
 
 
 async def remove_part(*, actor: Actor, competition: Competition, kind: str, part_id: int) -> None:

@@ -17,6 +17,7 @@ from podium.competitions.services.questions import answer_text, questions_of
 HEADER = (
     "id",
     "title",
+    "summary",
     "status",
     "track",
     "division",
@@ -55,6 +56,7 @@ def rows(projects: list[Project], asked: list[Question]) -> Iterator[tuple[objec
         yield (
             p.id,
             p.title,
+            p.summary,
             str(p.status),
             p.track.name_en or p.track.name_zh if p.track else "",
             p.division.name_en or p.division.name_zh if p.division else "",

@@ -367,6 +367,11 @@ def upload_path(settings: Settings, key: str) -> Path:
     return settings.upload_dir / "decks" / key
 
 
+def upload_key(prefix: str) -> str:
+    """A fresh key for a stored PDF: a prefix naming its project, then 128 random bits, so keys are unguessable."""
+    return f"{prefix}-{secrets.token_hex(16)}.pdf"
+
+
 async def store_pdf(*, upload: UploadFile, settings: Settings, field: str, prefix: str) -> tuple[str, str, int]:
     """Check an upload is a PDF (by its content, not its name) within the size limit, then store it under a
     random key. Returns (key, file name, size). A refused file is never written to the upload directory."""
@@ -385,7 +390,7 @@ async def store_pdf(*, upload: UploadFile, settings: Settings, field: str, prefi
     await upload.seek(0)
     if await upload.read(len(PDF_MAGIC)) != PDF_MAGIC:
         raise InvalidInput({field: [_("Upload a PDF file.")]})
-    key = f"{prefix}-{secrets.token_hex(16)}.pdf"
+    key = upload_key(prefix)
     target = upload_path(settings, key)
     await upload.seek(0)
 

@@ -7,7 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
+from podium.competitions.forms import WINDOW_FIELDS as WINDOW_FIELDS  # defined with the form; callers use it here
 from podium.competitions.forms import RoundForm
 from podium.competitions.models import Competition, Round, RoundStatus
 from podium.competitions.permissions import can_manage_competition
@@ -16,8 +18,6 @@ from podium.platform.auth import Actor
 from podium.platform.errors import Conflict, InvalidInput, NotFound
 from podium.platform.i18n import gettext as _
 from podium.platform.permissions import ensure
-
-WINDOW_FIELDS = ("submissions_open_at", "submissions_close_at", "judging_open_at", "judging_close_at")
 
 # Every legal move. Anything else is refused with a message that names both states.
 TRANSITIONS: dict[RoundStatus, frozenset[RoundStatus]] = {
@@ -51,6 +51,13 @@ def to_utc(local: datetime | None, timezone: str) -> datetime | None:
     if local is None:
         return None
     return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def to_wall_clock(value: datetime | None, timezone: str) -> datetime | None:
+    """A stored UTC time as the summit's wall-clock time (naive), the way RoundForm holds it."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
 def to_local_input(value: datetime | None, timezone: str) -> str:
@@ -138,4 +145,16 @@ async def move_round(*, actor: Actor, round: Round, to: RoundStatus) -> Round:
         object_id=round.id,
         data={"from": str(current), "to": str(to)},
     )
+    return round
+
+
+async def change_round(
+    *, actor: Actor, round: Round, form: RoundForm | None, to: RoundStatus | None, timezone: str
+) -> Round:
+    """Save new fields, then move the state, as one change: if the move is refused, the fields are not saved."""
+    async with in_transaction():
+        if form is not None:
+            await update_round(actor=actor, round=round, form=form, timezone=timezone)
+        if to is not None:
+            await move_round(actor=actor, round=round, to=to)
     return round
