@@ -8,6 +8,8 @@ from podium.competitions.api import routes as competition_api_routes
 from podium.competitions.endpoints import routes as competition_routes
 from podium.competitions.import_endpoints import routes as import_routes
 from podium.competitions.project_endpoints import routes as project_routes
+from podium.judging.api import routes as judging_api_routes
+from podium.judging.endpoints import routes as judging_routes
 from podium.platform.app import create_app, setup_logging
 from podium.settings import Settings, get_settings
 from podium.workers.registry import JOBS
@@ -22,7 +24,14 @@ def build_app(settings: Settings | None = None, *, database_url: str | None = No
     settings = settings or get_settings()
     return create_app(
         settings,
-        routes=[*competition_routes, *project_routes, *import_routes, *competition_api_routes],
+        routes=[
+            *competition_routes,
+            *project_routes,
+            *import_routes,
+            *competition_api_routes,
+            *judging_routes,
+            *judging_api_routes,
+        ],
         registry=JOBS,
         csrf_exempt=CSRF_EXEMPT,
         upload_paths=UPLOAD_PATHS,

@@ -87,6 +87,10 @@ class Actor:
         return any(role in held for role in roles)
 
     @property
+    def judges_any(self) -> bool:
+        return any(Role.JUDGE in held for held in self.roles.values())
+
+    @property
     def organizes_any(self) -> bool:
         return self.is_superuser or any(Role.ORGANIZER in held for held in self.roles.values())
 

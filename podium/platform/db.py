@@ -26,6 +26,7 @@ APPS: dict[str, list[str]] = {
         "podium.platform.audit",
     ],
     "competitions": ["podium.competitions.models"],
+    "judging": ["podium.judging.models"],
 }
 
 

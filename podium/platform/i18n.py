@@ -76,6 +76,11 @@ def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     return text % variables
 
 
+def template_ngettext(singular: str, plural: str, n: int) -> str:
+    """For Jinja's newstyle gettext, which formats the text itself (with num and the call's variables)."""
+    return translations(_locale.get()).ungettext(singular, plural, n)
+
+
 def lazy_gettext(message: str, **variables: Any) -> LazyProxy:
     """For module-level constants: translated when shown, in the viewer's locale."""
     return LazyProxy(gettext, message, enable_cache=False, **variables)

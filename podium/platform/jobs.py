@@ -34,6 +34,9 @@ class JobName(StrEnum):
     RELEASE_STALE_NOTIFICATIONS = "release_stale_notifications"
     CHECK_IMPORT = "check_import"
     RUN_IMPORT = "run_import"
+    DETECT_CONFLICTS = "detect_conflicts"
+    REMIND_JUDGES = "remind_judges"
+    REFILL_DECLINED = "refill_declined"
 
 
 @dataclass(frozen=True)

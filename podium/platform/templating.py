@@ -58,7 +58,7 @@ def make_environment(extra_dirs: list[Path] | None = None) -> jinja2.Environment
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(i18n.gettext, i18n.template_ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         datetime=i18n.format_datetime,
         isodatetime=i18n.format_isodatetime,

@@ -13,7 +13,7 @@
   function values() {
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.disabled) { return; }
+      if (!el.name || el.name === "csrf_token" || el.disabled || el.type === "submit" || el.type === "button") { return; }
       if (el.type === "checkbox") {
         // A multiple-choice question: the list of ticked values (an empty list clears it).
         if (!Array.isArray(data[el.name])) { data[el.name] = []; }

@@ -15,6 +15,7 @@ from podium.workers.competitions import (
     run_import,
     send_eligibility_outcomes,
 )
+from podium.workers.judging import detect_conflicts, refill_declined, remind_judges
 from podium.workers.maintenance import purge_expired_sessions
 from podium.workers.notifications import release_stale_notifications, send_notification, send_password_reset
 
@@ -30,6 +31,9 @@ FUNCTIONS = [
     func(check_import, name=JobName.CHECK_IMPORT),
     # Retried by the service (arq.Retry) so that a failure is recorded after the last try.
     func(run_import, name=JobName.RUN_IMPORT, max_tries=imports.MAX_TRIES, timeout=1800),
+    func(detect_conflicts, name=JobName.DETECT_CONFLICTS, keep_result=0),
+    func(remind_judges, name=JobName.REMIND_JUDGES, keep_result=0),
+    func(refill_declined, name=JobName.REFILL_DECLINED, keep_result=0),
     func(purge_expired_sessions, name=JobName.PURGE_EXPIRED_SESSIONS, keep_result=0),
     func(release_stale_notifications, name=JobName.RELEASE_STALE_NOTIFICATIONS, keep_result=0),
 ]
@@ -37,6 +41,9 @@ FUNCTIONS = [
 CRON_JOBS = [
     # Daily at 01:05 UTC (09:05 in Beijing); a draft is reminded at most once per deadline.
     cron(remind_drafts, name=f"cron:{JobName.REMIND_DRAFTS}", hour={1}, minute={5}),
+    # Daily at 01:35 UTC; a judge is reminded at most once a day per round.
+    cron(remind_judges, name=f"cron:{JobName.REMIND_JUDGES}", hour={1}, minute={35}),
+    cron(refill_declined, name=f"cron:{JobName.REFILL_DECLINED}", minute={41}),
     cron(purge_expired_sessions, name=f"cron:{JobName.PURGE_EXPIRED_SESSIONS}", hour={4}, minute={17}),
     cron(
         release_stale_notifications,

@@ -115,7 +115,7 @@ async def grant_role(*, actor: Actor, summit: Summit, form: GrantRoleForm, setti
             "summit_en": summit.name_en,
             "summit_zh": summit.name_zh,
             "role": str(form.role),
-            "url": settings.base_url + ("/organize" if form.role == Role.ORGANIZER else "/"),
+            "url": settings.base_url + {Role.ORGANIZER: "/organize", Role.JUDGE: "/judging"}.get(form.role, "/"),
             "signup_url": settings.base_url + "/signup",
             "has_account": user is not None,
         },

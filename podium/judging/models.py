@@ -1,0 +1,235 @@
+"""Judges, conflicts of interest, rubrics, assignments and scores."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class JudgeProfile(Model):
+    """A judge's expertise at one summit: tracks, free tags, languages, affiliation and portfolio companies."""
+
+    id = fields.IntField(primary_key=True)
+    summit: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.Summit", related_name=False, on_delete=fields.CASCADE
+    )
+    summit_id: int
+    user: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
+    affiliation = fields.CharField(max_length=200, default="")
+    track_ids: list[int] = fields.JSONField(default=list)
+    tags: list[str] = fields.JSONField(default=list)
+    languages: list[str] = fields.JSONField(default=list)
+    # Company names or web domains the judge has invested in or advises.
+    portfolio: list[str] = fields.JSONField(default=list)
+    max_projects = fields.IntField(default=50)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "judging_judge_profile"
+        unique_together = (("summit_id", "user_id"),)
+
+
+class ConflictSource(StrEnum):
+    DECLARED = "declared"
+    DETECTED = "detected"
+    ORGANIZER = "organizer"
+
+
+class ConflictStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class Conflict(Model):
+    """A judge's conflict of interest with a project. Declared ones hold at once, detected ones wait for an
+    organizer. A confirmed conflict keeps the judge away from the project and its scores out of rankings."""
+
+    id = fields.IntField(primary_key=True)
+    judge: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, on_delete=fields.CASCADE
+    )
+    judge_id: int
+    project: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_id: int
+    source = fields.CharEnumField(ConflictSource, max_length=16)
+    status = fields.CharEnumField(ConflictStatus, max_length=16)
+    reason = fields.CharField(max_length=500, default="")
+    decided_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "judging_conflict"
+        unique_together = (("judge_id", "project_id"),)
+        indexes = (("project_id", "status"),)
+
+
+class Rubric(Model):
+    """How a round is scored: its criteria, whether comments are required, and whether the round is blind."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.OneToOneRelation[Any] = fields.OneToOneField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    comment_required = fields.BooleanField(default=False)
+    comment_min_length = fields.IntField(default=0)
+    # Team names, e-mails, schools and referrers are hidden from judges in a blind round.
+    blind = fields.BooleanField(default=False)
+    judges_per_project = fields.IntField(default=3)
+    # Declined scorecards are given to other judges this many hours later (0: only by hand).
+    reassign_after_hours = fields.IntField(default=0)
+    # A live pitch round: teams pitch in slots on stage, and each slot's scores lock a grace period after it ends.
+    live = fields.BooleanField(default=False)
+    grace_minutes = fields.IntField(default=5)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    criteria: fields.ReverseRelation[Criterion]
+
+    class Meta:
+        table = "judging_rubric"
+
+
+class Criterion(Model):
+    """One scored criterion. Anchors say what a low, middle and high score means. counted=False criteria are
+    shown and scored but left out of the total."""
+
+    id = fields.IntField(primary_key=True)
+    rubric: fields.ForeignKeyRelation[Rubric] = fields.ForeignKeyField(
+        "judging.Rubric", related_name="criteria", on_delete=fields.CASCADE
+    )
+    rubric_id: int
+    position = fields.IntField(default=0)
+    name_en = fields.CharField(max_length=200, default="")
+    name_zh = fields.CharField(max_length=200, default="")
+    description_en = fields.TextField(default="")
+    description_zh = fields.TextField(default="")
+    anchor_low_en = fields.CharField(max_length=300, default="")
+    anchor_low_zh = fields.CharField(max_length=300, default="")
+    anchor_mid_en = fields.CharField(max_length=300, default="")
+    anchor_mid_zh = fields.CharField(max_length=300, default="")
+    anchor_high_en = fields.CharField(max_length=300, default="")
+    anchor_high_zh = fields.CharField(max_length=300, default="")
+    weight = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
+    scale_min = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
+    scale_max = fields.DecimalField(max_digits=6, decimal_places=2, default=10)
+    scale_step = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
+    counted = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "judging_criterion"
+        ordering = ("position", "id")
+
+
+class AssignmentStatus(StrEnum):
+    ASSIGNED = "assigned"
+    SUBMITTED = "submitted"
+    DECLINED = "declined"
+    CONFLICTED = "conflicted"
+    REMOVED = "removed"
+
+
+class Assignment(Model):
+    """A judge's scorecard for one project in one round: the scores, the comment and whether it is submitted."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    project: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_id: int
+    judge: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, on_delete=fields.CASCADE
+    )
+    judge_id: int
+    status = fields.CharEnumField(AssignmentStatus, max_length=16, default=AssignmentStatus.ASSIGNED)
+    comment = fields.TextField(default="")
+    # Bumped on every save; an autosave names the version it edits, so a stale tab cannot overwrite a submit.
+    version = fields.IntField(default=0)
+    due_at = fields.DatetimeField(null=True)
+    submitted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    scores: fields.ReverseRelation[Score]
+
+    class Meta:
+        table = "judging_assignment"
+        unique_together = (("round_id", "project_id", "judge_id"),)
+        indexes = (("judge_id", "round_id", "status"), ("round_id", "status"))
+
+
+class Score(Model):
+    id = fields.IntField(primary_key=True)
+    assignment: fields.ForeignKeyRelation[Assignment] = fields.ForeignKeyField(
+        "judging.Assignment", related_name="scores", on_delete=fields.CASCADE
+    )
+    assignment_id: int
+    criterion: fields.ForeignKeyRelation[Criterion] = fields.ForeignKeyField(
+        "judging.Criterion", related_name=False, on_delete=fields.RESTRICT
+    )
+    criterion_id: int
+    value = fields.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        table = "judging_score"
+        unique_together = (("assignment_id", "criterion_id"),)
+
+
+class ScoreChange(Model):
+    """The audit trail of a scorecard: who changed which value (or the comment, criterion empty), and when."""
+
+    id = fields.IntField(primary_key=True)
+    assignment: fields.ForeignKeyRelation[Assignment] = fields.ForeignKeyField(
+        "judging.Assignment", related_name=False, on_delete=fields.CASCADE
+    )
+    assignment_id: int
+    criterion_id = fields.IntField(null=True)
+    what = fields.CharField(max_length=32)
+    old = fields.TextField(null=True)
+    new = fields.TextField(null=True)
+    changed_by_id = fields.IntField(null=True)
+    changed_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "judging_score_change"
+        indexes = (("assignment_id", "changed_at"),)
+
+
+class PitchSlot(Model):
+    """A team's turn on stage in a live round ("7+3": pitch, then questions). Judges score the running slot,
+    and its scores lock grace minutes after its questions end."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    project: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_id: int
+    position = fields.IntField()
+    pitch_seconds = fields.IntField(default=420)
+    qa_seconds = fields.IntField(default=180)
+    started_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "judging_pitch_slot"
+        unique_together = (("round_id", "project_id"),)
+        ordering = ("position", "id")
