@@ -20,6 +20,7 @@ from podium.competitions.models import (
     Competition,
     Division,
     DivisionKind,
+    Eligibility,
     EligibilityRule,
     OverseasExperience,
     Project,
@@ -32,6 +33,8 @@ from podium.competitions.models import (
 )
 from podium.competitions.services.eligibility import evaluate_project
 from podium.competitions.services.projects import upload_key, upload_path
+from podium.judging import solver
+from podium.judging.models import Assignment, AssignmentStatus, Criterion, JudgeProfile, Rubric, Score
 from podium.platform import auth
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, Summit, SummitRole
@@ -204,7 +207,8 @@ DIVISIONS = (
 )
 # (English, Chinese, submissions open, submissions close, judging from, judging to), Beijing time
 ROUNDS = (
-    ("Online review", "网络评审", (2026, 11, 1, 9), (2027, 6, 30, 23, 59), (2027, 7, 1, 9), (2027, 7, 20, 18)),
+    # Rolling review: judges score submitted projects from mid-November while applications stay open.
+    ("Online review", "网络评审", (2026, 11, 1, 9), (2027, 6, 30, 23, 59), (2026, 11, 15, 9), (2027, 7, 20, 18)),
     ("Preliminary pitch", "初赛路演", None, None, (2027, 7, 25, 9), (2027, 8, 5, 18)),
     ("Semi-final", "复赛", None, None, (2027, 8, 15, 9), (2027, 8, 25, 18)),
     ("Final on stage", "总决赛", None, None, (2027, 9, 19, 9), (2027, 9, 19, 18)),
@@ -693,8 +697,139 @@ async def seed(*, settings: Settings, only_if_empty: bool = False) -> bool:
                     summit=current, email=demo_user.email, role=demo_user.role, defaults={"user": user}
                 )
                 wrote = wrote or created
+        password_hash = password_hash or await auth.hash_password(DEMO_PASSWORD)
+        wrote = await _seed_judging(current, competition, password_hash) or wrote
     log.info("demo %s", "seeded" if wrote else "already present")
     return wrote
+
+
+JUDGE_NAMES = (
+    ("Olivia Brown", "", "en", "GB", "Imperial Innovations"),
+    ("Liu Yang", "刘洋", "zh_Hans", "CN", "Zhongguancun Angel Fund"),
+    ("Hiroshi Sato", "", "en", "JP", "Tokyo Deep Tech Partners"),
+    ("Marie Dubois", "", "en", "FR", "Paris Health Ventures"),
+    ("Zhang Wei", "张伟", "zh_Hans", "CN", "Beijing Industrial Investment"),
+    ("Ahmed Hassan", "", "en", "AE", "Gulf Energy Capital"),
+    ("Anna Kowalska", "", "en", "PL", "Warsaw Robotics Fund"),
+    ("Wang Jing", "王静", "zh_Hans", "CN", "Tsinghua Alumni Ventures"),
+    ("Carlos Mendes", "", "en", "BR", "São Paulo Agritech"),
+    ("Sun Li", "孙丽", "zh_Hans", "CN", "Shenzhen Hardware Capital"),
+    ("David Cohen", "", "en", "IL", "Tel Aviv Cyber Partners"),
+    ("Zhou Min", "周敏", "zh_Hans", "CN", "Peking University Science Park"),
+)
+CRITERIA = (
+    ("Team", "团队", 3, "Can this team build it?", "团队能否实现？"),
+    (
+        "Technology and innovation",
+        "技术与创新",
+        3,
+        "How new and defensible is the technology?",
+        "技术有多新、壁垒多高？",
+    ),
+    ("Market", "市场", 2, "How large and reachable is the market?", "市场规模多大、能否触达？"),
+    ("Business model", "商业模式", 2, "Does the money work?", "商业模式是否成立？"),
+)
+
+
+async def _seed_judging(summit: Summit, competition: Competition, password_hash: str) -> bool:
+    """Judge profiles, a pool of judges, a rubric for every round (the final is a live pitch round), and the
+    online review assigned, with part of the pool's scorecards already submitted."""
+    first = await Round.get(competition_id=competition.id, position=1)
+    if await Rubric.exists(round_id=first.id):
+        return False
+    rng = random.Random(2027)
+    tracks = [t.id for t in await Track.filter(competition_id=competition.id).order_by("position")]
+    pool = []
+    for n, (name, local, locale, country, organisation) in enumerate(JUDGE_NAMES, 1):
+        user = await User.get_or_none(email=f"judge{n:02d}@demo.podium.example")
+        if user is None:
+            user = await User.create(
+                email=f"judge{n:02d}@demo.podium.example",
+                password_hash=password_hash,
+                name=name,
+                name_local=local,
+                locale=locale,
+                country=country,
+                organisation=organisation,
+                email_verified_at=utcnow(),
+            )
+        await SummitRole.get_or_create(summit=summit, email=user.email, role=Role.JUDGE, defaults={"user": user})
+        pool.append(user)
+    demo_judges = await User.filter(email__in=[u.email for u in USERS if u.role == Role.JUDGE])
+    for user in [*demo_judges, *pool]:
+        await JudgeProfile.get_or_create(
+            summit=summit,
+            user=user,
+            defaults={
+                "affiliation": user.organisation,
+                "track_ids": rng.sample(tracks, 2),
+                "languages": ["en", "zh"] if user.locale == "zh_Hans" else ["en"],
+                "tags": rng.sample(["ai", "batteries", "biotech", "robotics", "saas", "sensors", "food"], 2),
+                "max_projects": 40,
+            },
+        )
+    for found in await Round.filter(competition_id=competition.id).order_by("position"):
+        rubric = await Rubric.create(
+            round=found,
+            judges_per_project=5 if found.position == 1 else 7,
+            comment_required=found.position == 1,
+            comment_min_length=20 if found.position == 1 else 0,
+            live=found.position == 4,
+        )
+        for position, (en, zh, weight, help_en, help_zh) in enumerate(CRITERIA, 1):
+            await Criterion.create(
+                rubric=rubric,
+                position=position,
+                name_en=en,
+                name_zh=zh,
+                description_en=help_en,
+                description_zh=help_zh,
+                anchor_low_en="Weak",
+                anchor_low_zh="较弱",
+                anchor_mid_en="Solid",
+                anchor_mid_zh="扎实",
+                anchor_high_en="Outstanding",
+                anchor_high_zh="出色",
+                weight=weight,
+            )
+    projects = await Project.filter(competition_id=competition.id, status=ProjectStatus.SUBMITTED).exclude(
+        eligibility=Eligibility.INELIGIBLE
+    )
+    profiles = {p.user_id: p for p in await JudgeProfile.filter(summit_id=summit.id)}
+    plan = solver.plan_assignments(
+        [solver.ProjectSlot(id=p.id, track_id=p.track_id) for p in projects],
+        [
+            solver.JudgeSlot(id=user_id, capacity=profile.max_projects, track_ids=frozenset(profile.track_ids))
+            for user_id, profile in profiles.items()
+        ],
+        per_project=5,
+        seed=first.id,
+    )
+    await Assignment.bulk_create(
+        [Assignment(round=first, project_id=p, judge_id=j, due_at=first.judging_close_at) for p, j in plan.pairs]
+    )
+    criteria = await Criterion.filter(rubric__round_id=first.id)
+    pool_ids = {u.id for u in pool}
+    scored = [a for a in await Assignment.filter(round_id=first.id) if a.judge_id in pool_ids and rng.random() < 0.6]
+    scores = []
+    for card in scored:
+        quality = rng.gauss(6.5, 1.5)
+        for criterion in criteria:
+            scores.append(
+                Score(assignment=card, criterion=criterion, value=max(1, min(10, round(quality + rng.gauss(0, 1.2)))))
+            )
+        card.status, card.submitted_at = AssignmentStatus.SUBMITTED, utcnow() - timedelta(hours=rng.randint(1, 200))
+        card.comment = rng.choice(
+            [
+                "Strong founders with a clear plan for the first customers.",
+                "Impressive technology, but the market entry is not yet convincing.",
+                "Solid team; the business model needs more evidence.",
+            ]
+        )
+    await Score.bulk_create(scores, batch_size=1000)
+    for card in scored:
+        await card.save(update_fields=["status", "submitted_at", "comment"])
+    return True
 
 
 def logins_text() -> str:

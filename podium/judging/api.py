@@ -93,7 +93,7 @@ def assignment_json(a: Assignment) -> dict[str, Any]:
 @login_required
 async def api_my_assignments(request: Request) -> Response:
     """
-    summary: The signed-in judge's assignments in rounds that are judging or later
+    summary: The signed-in judge's assignments in rounds past their draft
     security: [{bearer: []}]
     responses:
       200:

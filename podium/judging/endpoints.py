@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from podium.competitions.models import Round, Track
+from podium.competitions.models import Round, TeamMember, Track
 from podium.competitions.services import questions
 from podium.competitions.services.projects import upload_path
 from podium.judging.forms import ConflictForm, CriterionForm, ProfileForm, RubricForm, ScheduleForm
@@ -24,7 +24,7 @@ from podium.platform.i18n import utcnow
 from podium.platform.jobs import JobName
 from podium.platform.summits import services as summits
 from podium.platform.summits.models import Role
-from podium.platform.web import NOTICES, actor_of, redirect, render, settings_of
+from podium.platform.web import NOTICES, actor_of, page_number, redirect, render, settings_of
 
 NOTICES.update(
     {
@@ -40,6 +40,7 @@ NOTICES.update(
         "unlocked": lambda: _("The scorecard is unlocked; its judge can change it again."),
         "scores-reset": lambda: _("Every score of the round is deleted; the rubric can change."),
         "nudged": lambda: _("The judge is reminded by e-mail."),
+        "swapped": lambda: _("The scorecard has a new judge, who is told by e-mail."),
     }
 )
 
@@ -86,6 +87,7 @@ async def _live_round_ids(items: list[Assignment]) -> set[int]:
 
 async def _scorecard_page(request: Request, card: scoring.Scorecard, status_code: int = 200, **extra: Any) -> Response:
     asked = await questions.questions_of(card.project.competition_id)
+    team = [] if card.rubric.blind else await TeamMember.filter(project_id=card.project.id).order_by("-is_lead", "id")
     answers = await questions.answers_of(card.project)
     context: dict[str, Any] = {
         "card": card,
@@ -93,6 +95,7 @@ async def _scorecard_page(request: Request, card: scoring.Scorecard, status_code
         "round": card.round,
         "rubric": card.rubric,
         "answers": [(q, questions.answer_text(q, answers.get(q.id))) for q in asked],
+        "team": team,
         "values": {scoring.field_name(c): scoring._plain(v) for c, v in _scores_by_criterion(card)},
         "comment": card.assignment.comment,
         "editable": card.assignment.status == AssignmentStatus.ASSIGNED and not scoring.why_locked(card, utcnow()),
@@ -339,19 +342,41 @@ async def unlock(request: Request) -> Response:
 
 @login_required
 async def round_assignments(request: Request) -> Response:
-    """The assignment matrix of a round: every active scorecard, by project, paginated."""
+    """The assignment matrix of a round: every scorecard, by project, a page at a time; swap a judge."""
     actor = actor_of(request)
     found = await assignments.get_managed_round(actor=actor, round_id=request.path_params["id"])
-    rows = (
-        await Assignment.filter(round_id=found.id)
-        .select_related("project", "judge")
-        .order_by("project_id", "judge_id")
-        .limit(500)
-    )
+    errors: dict[str, list[str]] = {}
+    status_code = 200
+    if request.method == "POST":
+        data = await request.form()
+        raw_card, raw_judge = str(data.get("assignment", "")), str(data.get("judge", ""))
+        try:
+            if not raw_card.isdigit() or not raw_judge.isdigit():
+                raise InvalidInput({"judge": [_("Choose one of the summit's judges.")]})
+            await assignments.swap(
+                actor=actor,
+                round=found,
+                assignment_id=int(raw_card),
+                judge_id=int(raw_judge),
+                settings=settings_of(request),
+            )
+        except InvalidInput as exc:
+            errors, status_code = exc.errors, 422
+        else:
+            return redirect(f"/organize/rounds/{found.id}/assignments?notice=swapped")
+    pool = await conflicts.judges_of(found.competition.summit_id)
     return render(
         request,
         "judging/assignments.html",
-        {"round": found, "competition": found.competition, "rows": rows, "status_label": _status_label},
+        {
+            "round": found,
+            "competition": found.competition,
+            "page": await assignments.matrix(round=found, page=page_number(request)),
+            "judges": sorted(((j.user.id, j.user.display_name) for j in pool), key=lambda j: j[1]),
+            "status_label": _status_label,
+            "errors": errors,
+        },
+        status_code,
     )
 
 
@@ -540,7 +565,12 @@ routes: list[BaseRoute] = [
     ),
     Route("/organize/rounds/{id:int}/reset-scores", reset_scores, methods=["POST"], name="judging:reset"),
     Route("/organize/rounds/{id:int}/assign", assign, methods=["POST"], name="judging:assign"),
-    Route("/organize/rounds/{id:int}/assignments", round_assignments, name="judging:assignments"),
+    Route(
+        "/organize/rounds/{id:int}/assignments",
+        round_assignments,
+        methods=["GET", "POST"],
+        name="judging:assignments",
+    ),
     Route(
         "/organize/rounds/{id:int}/detect-conflicts",
         detect_conflicts,

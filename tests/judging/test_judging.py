@@ -582,3 +582,99 @@ async def test_a_live_round_follows_the_stage_and_locks_each_slot_after_its_grac
     assert again.status_code == 409
     # Judges can't run the stage.
     assert (await other_client.get(f"/organize/rounds/{review.id}/stage")).status_code == 404
+
+
+async def _bearer(user: User) -> dict[str, str]:
+    from podium.platform import auth
+
+    _token, secret = await auth.mint_api_token(user=user, name="test")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+async def test_the_judging_api_for_judges_and_organizers(client: httpx.AsyncClient) -> None:
+    review, judges, field = await _judged_round(judges=2, projects=2, k=1)
+    organizer = await User.get(email="org@ges.example")
+    org = await _bearer(organizer)
+    url = f"/api/v1/rounds/{review.id}/assignments"
+    added = await client.post(url, json={"project_id": field[0].id, "judge_id": judges[0].id}, headers=org)
+    assert added.status_code == 201
+    assert added.json()["status"] == "assigned"
+    twice = await client.post(url, json={"project_id": field[0].id, "judge_id": judges[0].id}, headers=org)
+    assert twice.status_code == 422
+    assert twice.json()["errors"] == {"judge_id": ["This judge already has the project."]}
+    assert (await client.post(url, json={"project_id": "x"}, headers=org)).json()["errors"].keys() == {
+        "project_id",
+        "judge_id",
+    }
+    await Conflict.create(
+        judge=judges[1], project=field[0], source="declared", status=ConflictStatus.CONFIRMED, reason="Investor"
+    )
+    conflicted = await client.post(url, json={"project_id": field[0].id, "judge_id": judges[1].id}, headers=org)
+    assert conflicted.status_code == 422
+    assert conflicted.json()["errors"] == {"judge_id": ["This judge has a conflict of interest with the project."]}
+    listed = await client.get(url, headers=org)
+    assert [a["judge_id"] for a in listed.json()["items"]] == [judges[0].id]
+
+    judge = await _bearer(judges[0])
+    mine = await client.get("/api/v1/judging/assignments", headers=judge)
+    [item] = mine.json()["items"]
+    team = await Criterion.filter(rubric__round_id=review.id).order_by("position").first()
+    assert team is not None
+    card = await client.patch(f"/api/v1/scorecards/{item['id']}", json={f"c_{team.id}": "7"}, headers=judge)
+    assert card.status_code == 200
+    assert card.json()["scores"] == {f"c_{team.id}": "7"}
+    assert (await client.get(url, headers=judge)).status_code == 404  # judges don't see the round's matrix
+    other = await _bearer(judges[1])
+    assert (await client.get(f"/api/v1/scorecards/{item['id']}", headers=other)).status_code == 404
+    assert (await client.get("/api/v1/judging/assignments", headers=other)).json() == {"items": []}
+    bad = await client.patch(f"/api/v1/scorecards/{item['id']}", content=b"[1]", headers=judge)
+    assert bad.status_code == 422
+
+
+async def test_an_organizer_gives_a_card_to_another_judge_and_the_matrix_pages(client: httpx.AsyncClient) -> None:
+    from tests.helpers import count_queries
+
+    review, judges, _field = await _judged_round(judges=3, projects=3, k=1)
+    await _assign(client, review)
+    card = await _scorecard_of(judges[0], review)
+    if card is None:  # judge 0 got nothing: take any card
+        card = await Assignment.filter(round_id=review.id).first()
+    assert card is not None
+    target = next(j for j in judges if j.id != card.judge_id)
+    await sign_in(client, "org@ges.example")
+    page = f"/organize/rounds/{review.id}/assignments"
+    with count_queries() as few:
+        listed = await client.get(page)
+    assert listed.status_code == 200
+    swapped = await post_form(client, page, {"assignment": str(card.id), "judge": str(target.id)}, page=page)
+    assert swapped.status_code == 303
+    assert (await Assignment.get(id=card.id)).status == AssignmentStatus.REMOVED
+    assert await Assignment.exists(round_id=review.id, project_id=card.project_id, judge_id=target.id)
+    with count_queries() as more:
+        await client.get(page)
+    assert len(more.queries) == len(few.queries)  # one more row, no more queries
+    bad = await post_form(client, page, {"assignment": str(card.id), "judge": "nobody"}, page=page)
+    assert bad.status_code == 422
+    assert "Choose one of the summit&#39;s judges." in bad.text or "Choose one of the summit's judges." in bad.text
+
+
+async def test_rolling_review_scores_while_applications_stay_open(client: httpx.AsyncClient) -> None:
+    review, judges, _field = await _judged_round()
+    await _assign(client, review)
+    card = await _scorecard_of(judges[0], review)
+    team = await Criterion.filter(rubric__round_id=review.id).order_by("position").first()
+    assert team is not None
+    await sign_in(client, judges[0].email)
+    url = f"/api/v1/scorecards/{card.id}"
+    token = await csrf_token(client, f"/judging/assignments/{card.id}")
+    # Still open for submissions, and judging has not started: read-only.
+    await Round.filter(id=review.id).update(status=RoundStatus.OPEN, judging_open_at=utcnow() + timedelta(hours=1))
+    early = await client.patch(url, json={f"c_{team.id}": "5"}, headers={"X-CSRF-Token": token})
+    assert early.status_code == 409
+    # Judging has started while submissions stay open: judges score as projects come in.
+    await Round.filter(id=review.id).update(judging_open_at=utcnow() - timedelta(hours=1))
+    rolling = await client.patch(url, json={f"c_{team.id}": "5"}, headers={"X-CSRF-Token": token})
+    assert rolling.status_code == 200
+    # A draft round shows nothing to judges.
+    await Round.filter(id=review.id).update(status=RoundStatus.DRAFT)
+    assert f"/judging/assignments/{card.id}" not in (await client.get("/judging")).text

@@ -22,6 +22,7 @@ from podium.platform.errors import Conflict, InvalidInput, NotFound
 from podium.platform.i18n import gettext as _
 from podium.platform.i18n import utcnow
 from podium.platform.notifications.services import notify
+from podium.platform.pagination import Page
 from podium.platform.permissions import ensure
 from podium.platform.users.models import User
 from podium.settings import Settings
@@ -207,6 +208,44 @@ async def remove(*, actor: Actor, round: Round, assignment_id: int) -> None:
         object_id=round.id,
         data={"assignment": assignment_id},
     )
+
+
+async def swap(*, actor: Actor, round: Round, assignment_id: int, judge_id: int, settings: Settings) -> Assignment:
+    """Give one judge's scorecard (not yet submitted) to another judge: for a declined or overdue card."""
+    ensure(can_run_judging(actor, round.competition.summit_id))
+    card = await Assignment.get_or_none(id=assignment_id, round_id=round.id)
+    if card is None:
+        raise NotFound()
+    if card.status == AssignmentStatus.SUBMITTED:
+        raise InvalidInput({"judge": [_("This scorecard is submitted; it stays with its judge.")]})
+    replacement = await add(actor=actor, round=round, project_id=card.project_id, judge_id=judge_id, settings=settings)
+    if card.status == AssignmentStatus.ASSIGNED:
+        await Assignment.filter(id=card.id).update(status=AssignmentStatus.REMOVED)
+    await audit.record(
+        "round.assignment_swapped",
+        actor_id=actor.user_id,
+        object_type="round",
+        object_id=round.id,
+        data={"from": card.judge_id, "to": judge_id, "project": card.project_id},
+    )
+    return replacement
+
+
+async def matrix(*, round: Round, page: int) -> Page[Assignment]:
+    """One page of the round's scorecards, by project: a count and a joined select."""
+    query = Assignment.filter(round_id=round.id)
+    total = await query.count()
+    number = min(max(1, page), max(1, -(-total // MATRIX_PAGE)))
+    items = (
+        await query.select_related("project", "judge")
+        .order_by("project_id", "judge_id")
+        .offset((number - 1) * MATRIX_PAGE)
+        .limit(MATRIX_PAGE)
+    )
+    return Page(items=list(items), number=number, size=MATRIX_PAGE, total=total)
+
+
+MATRIX_PAGE = 100
 
 
 @dataclass(frozen=True)

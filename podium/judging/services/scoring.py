@@ -72,7 +72,12 @@ async def get_scorecard(*, actor: Actor, assignment_id: int) -> Scorecard:
 
 
 def judging_open(round: Round, now: datetime) -> bool:
-    if round.status != RoundStatus.JUDGING:
+    """Scores change while the round is judging, inside its judging window if one is set. A round still open
+    for submissions takes scores too once its judging window has started (rolling review)."""
+    if round.status == RoundStatus.OPEN:
+        if round.judging_open_at is None or now < round.judging_open_at:
+            return False
+    elif round.status != RoundStatus.JUDGING:
         return False
     if round.judging_open_at and now < round.judging_open_at:
         return False
@@ -273,11 +278,9 @@ class QueueItem:
 
 
 async def queue(*, actor: Actor, status: str = "") -> list[Assignment]:
-    """The judge's assignments in rounds that are judging or later, newest round first (one joined query)."""
+    """The judge's assignments in rounds past their draft, newest round first (one joined query)."""
     user = actor.require_user()
-    query = Assignment.filter(judge_id=user.id, status__in=OPEN_CARD).exclude(
-        round__status__in=[RoundStatus.DRAFT, RoundStatus.OPEN]
-    )
+    query = Assignment.filter(judge_id=user.id, status__in=OPEN_CARD).exclude(round__status=RoundStatus.DRAFT)
     if status in {s.value for s in OPEN_CARD}:
         query = query.filter(status=status)
     blocked: set[int] = {
