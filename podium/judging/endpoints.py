@@ -350,16 +350,32 @@ async def round_assignments(request: Request) -> Response:
     if request.method == "POST":
         data = await request.form()
         raw_card, raw_judge = str(data.get("assignment", "")), str(data.get("judge", ""))
+        raw_project, action = str(data.get("project", "")), str(data.get("action", "swap"))
         try:
-            if not raw_card.isdigit() or not raw_judge.isdigit():
+            if action == "remove" and raw_card.isdigit():
+                await assignments.remove(actor=actor, round=found, assignment_id=int(raw_card))
+            elif not raw_judge.isdigit():
                 raise InvalidInput({"judge": [_("Choose one of the summit's judges.")]})
-            await assignments.swap(
-                actor=actor,
-                round=found,
-                assignment_id=int(raw_card),
-                judge_id=int(raw_judge),
-                settings=settings_of(request),
-            )
+            elif action == "add":
+                if not raw_project.isdigit() or len(raw_project) > 9:
+                    raise InvalidInput({"project": [_("Choose a project of this competition.")]})
+                await assignments.add(
+                    actor=actor,
+                    round=found,
+                    project_id=int(raw_project),
+                    judge_id=int(raw_judge),
+                    settings=settings_of(request),
+                )
+            elif raw_card.isdigit():
+                await assignments.swap(
+                    actor=actor,
+                    round=found,
+                    assignment_id=int(raw_card),
+                    judge_id=int(raw_judge),
+                    settings=settings_of(request),
+                )
+            else:
+                raise NotFound()
         except InvalidInput as exc:
             errors, status_code = exc.errors, 422
         else:

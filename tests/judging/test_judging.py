@@ -678,3 +678,22 @@ async def test_rolling_review_scores_while_applications_stay_open(client: httpx.
     # A draft round shows nothing to judges.
     await Round.filter(id=review.id).update(status=RoundStatus.DRAFT)
     assert f"/judging/assignments/{card.id}" not in (await client.get("/judging")).text
+
+
+async def test_an_organizer_adds_and_removes_a_judge_by_hand(client: httpx.AsyncClient) -> None:
+    review, judges, field = await _judged_round(judges=2, projects=1, k=1)
+    await sign_in(client, "org@ges.example")
+    page = f"/organize/rounds/{review.id}/assignments"
+    added = await post_form(
+        client, page, {"action": "add", "project": str(field[0].id), "judge": str(judges[1].id)}, page=page
+    )
+    assert added.status_code == 303
+    card = await Assignment.get(round_id=review.id, judge_id=judges[1].id)
+    unknown = await post_form(
+        client, page, {"action": "add", "project": "999999", "judge": str(judges[0].id)}, page=page
+    )
+    assert unknown.status_code == 422
+    assert "Choose a project of this competition." in unknown.text
+    removed = await post_form(client, page, {"action": "remove", "assignment": str(card.id)}, page=page)
+    assert removed.status_code == 303
+    assert (await Assignment.get(id=card.id)).status == AssignmentStatus.REMOVED
