@@ -46,7 +46,9 @@
       } else if (response.status >= 500) {
         schedule(retryDelay); retryDelay = Math.min(retryDelay * 2, 60000); say("offline");
       } else {
-        // A field the server refuses: the full form submit shows the message beside it.
+        // A field the server refuses, or a form that can no longer change: the full form submit shows the
+        // message beside the field. The copy in this browser goes, so it cannot come back over saved values.
+        try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
         if (status) { status.textContent = ""; }
       }
     }).catch(function () {
