@@ -13,6 +13,7 @@ import math
 import os
 import platform
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -37,6 +39,7 @@ from podium.tooling import services
 
 DEMO_EMAIL = "organizer@podium.example"
 WORKERS = 2
+CORES = os.cpu_count() or 1
 TARGET = 0.40
 SIGNED_IN = "signed-in page"
 BARE = "bare route"
@@ -245,6 +248,8 @@ class Context:
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
     judging: dict[str, dict[str, Any]] = field(default_factory=dict)
     load_average: tuple[float, ...] = field(default_factory=os.getloadavg)
+    pids: dict[str, int] = field(default_factory=dict)  # the servers' main processes
+    database_pids: list[int] = field(default_factory=list)  # PostgreSQL's postmaster
 
     @property
     def cookie_header(self) -> dict[str, str]:
@@ -468,6 +473,7 @@ def serve(server: Server, ctx: Context) -> Iterator[str]:
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
+    ctx.pids[server.name] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -663,13 +669,14 @@ class Card:
 
 def parse_scorecard(html: str) -> tuple[str, str, list[str]]:
     """The autosave URL, CSRF token and score fields of an editable scorecard page. Raises ValueError."""
-    form = re.search(r'data-autosave="([^"]+)" data-csrf="([^"]+)"', html)
-    if form is None:
-        raise ValueError("no autosaving form (not the judge's editable scorecard?)")
-    fields = list(dict.fromkeys(re.findall(r'<input id="c_\d+" name="(c_\d+)"', html)))
+    url = re.search(r'\bdata-autosave="([^"]+)"', html)
+    token = re.search(r'\bdata-csrf="([^"]+)"', html)
+    if url is None or token is None:
+        raise ValueError("no autosaving form with a CSRF token (not the judge's editable scorecard?)")
+    fields = list(dict.fromkeys(re.findall(r'\bname="(c_\d+)"', html)))
     if not fields:
         raise ValueError("no score fields (a rubric without criteria?)")
-    return form.group(1), form.group(2), fields
+    return url.group(1), token.group(1), fields
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -680,10 +687,10 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[max(1, math.ceil(pct / 100 * len(ordered))) - 1]
 
 
-def merge_saves(parts: list[dict[str, Any]], seconds: float) -> tuple[WrkResult, int]:
-    """One result from the client processes' reports: saves per second counts only the saves that answered
-    2xx and wrote; the latencies are those of every request measured. Also returns the saves that answered
-    2xx without writing (the scorecard's version did not move)."""
+def merge_saves(parts: list[dict[str, Any]]) -> tuple[WrkResult, dict[str, Any]]:
+    """One result from the load clients' reports. Saves per second counts the measured saves that answered 2xx
+    and wrote, over the measured window, stretched to the last answer when the server fell behind. The
+    latencies are those of every measured request. Also returns the details for the JSON report."""
     latencies = [ms for part in parts for ms in part["latencies_ms"]]
     statuses: dict[int, int] = {}
     for part in parts:
@@ -691,6 +698,7 @@ def merge_saves(parts: list[dict[str, Any]], seconds: float) -> tuple[WrkResult,
             statuses[int(status)] = statuses.get(int(status), 0) + count
     ok = sum(count for status, count in statuses.items() if 200 <= status < 300)
     unwritten = sum(part["unwritten"] for part in parts)
+    seconds = max(part["window_s"] for part in parts)
     result = WrkResult(
         rps=round((ok - unwritten) / seconds, 2) if seconds > 0 else 0.0,
         p50_ms=round(percentile(latencies, 50), 2) if latencies else 0.0,
@@ -699,7 +707,53 @@ def merge_saves(parts: list[dict[str, Any]], seconds: float) -> tuple[WrkResult,
         non_2xx=sum(statuses.values()) - ok,
         socket_errors=sum(part["errors"] for part in parts),
     )
-    return result, unwritten
+    details = {
+        "unwritten": unwritten,
+        "statuses": {str(status): count for status, count in sorted(statuses.items())},
+        "window_s": round(seconds, 2),
+        "late_ms": max(part["late_ms"] for part in parts),
+        "saves_with_warm_up": sum(part["saves"] for part in parts),
+    }
+    return result, details
+
+
+def read_processes() -> dict[int, tuple[int, float]]:
+    """Every process's parent and CPU seconds (user + system) so far, from /proc (empty without it)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = stat.rpartition(")")[2].split()  # from the state on: the name may hold spaces
+        table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return table
+
+
+def cpu_of(table: dict[int, tuple[int, float]], roots: list[int]) -> float:
+    """CPU seconds of the processes `roots` and their descendants in a read_processes() table."""
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _cpu) in table.items():
+        children.setdefault(parent, []).append(pid)
+    seen: set[int] = set()
+    todo = [pid for pid in roots if pid in table]
+    while todo:
+        pid = todo.pop()
+        if pid not in seen:
+            seen.add(pid)
+            todo.extend(children.get(pid, []))
+    return sum(table[pid][1] for pid in seen)
+
+
+def busy_cpu() -> float:
+    """CPU seconds the machine's cores have been busy since boot (/proc/stat; 0 without it)."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in first)
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 async def seed_judging() -> dict[str, Any]:
@@ -808,7 +862,8 @@ async def seed_judging() -> dict[str, Any]:
         card_of = dict(await Assignment.filter(round_id=scoring.id).values_list("judge_id", "id"))
         cards = []
         for judge in savers:
-            # What signing in does after the password check: argon2 564 times would take a minute.
+            # What signing in does once the password is checked: 564 argon2 checks (0.2 s each here) would
+            # take two minutes.
             key = await auth.create_session(user=judge, settings=settings, user_agent="podium bench")
             cards.append({"assignment": card_of[judge.id], "session": key})
         await connections.get("default").execute_script("ANALYZE")
@@ -856,8 +911,8 @@ def open_scorecards(base: str, seeded: list[dict[str, Any]]) -> list[Card]:
 
 
 class _Cookieless(http.cookiejar.CookieJar):
-    """The load clients' jar: each request carries its own judge's Cookie header, so a client shared by many
-    judges must keep none of the cookies the server sets."""
+    """The jar of the client that opens every judge's scorecard: each request carries its own judge's Cookie
+    header, so the client must keep none of the cookies the server sets."""
 
     def extract_cookies(self, response: Any, request: Any) -> None:
         return None
@@ -871,10 +926,65 @@ def drive_saves(spec_path: str, out_path: str) -> None:
     Path(out_path).write_text(json.dumps(report))
 
 
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 response: its status, its body (Content-Length or chunked) and whether the server closes
+    the connection after it."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    status = int(head[0].split(" ", 2)[1])
+    fields = {}
+    for line in head[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            fields[name.strip().lower()] = value.strip().lower()
+    if fields.get("transfer-encoding") == "chunked":
+        chunks = []
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            chunks.append((await reader.readexactly(size + 2))[:-2])
+        await reader.readuntil(b"\r\n")  # the empty trailer
+        body = b"".join(chunks)
+    else:
+        body = await reader.readexactly(int(fields.get("content-length", "0")))
+    return status, body, fields.get("connection") == "close"
+
+
+class KeepAlive:
+    """A judge's browser connection, for the load clients: HTTP/1.1 kept alive, and little else. httpx took
+    1.5 to 2.5 ms of CPU per save here, this takes about 0.3: on two cores shared with the server, which
+    spends 7 to 10 ms on a save, httpx alone tipped the 500 judges' load into a queue."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        if self.reader is None or self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{lines}Content-Length: {len(body)}\r\n\r\n"
+        )
+        try:
+            self.writer.write(head.encode("latin-1") + body)
+            status, answer, close = await read_response(self.reader)
+        except BaseException:
+            self.close()
+            raise
+        if close:
+            self.close()
+        return status, answer
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def _drive_saves(spec: dict[str, Any]) -> dict[str, Any]:
     """The judges save from spec's `start_at` (a wall-clock time, so that the clients start together) for
-    `warm_up` + `duration` seconds, each on its own scorecard; the requests started after the warm-up are
-    measured. Returns latencies, statuses, failures and the cards' states."""
+    `warm_up` + `duration` seconds, each on its own scorecard and connection; the requests started after the
+    warm-up are measured. Returns latencies, statuses, failures and the cards' states."""
     cards = [Card(**card) for card in spec["cards"]]
     phases: list[float] = spec["phases"]
     period: float | None = spec["period"]
@@ -882,56 +992,60 @@ async def _drive_saves(spec: dict[str, Any]) -> dict[str, Any]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     counts = {"errors": 0, "unwritten": 0, "saves": 0}
-    late = [0.0]
-    limits = httpx.Limits(max_connections=len(cards), max_keepalive_connections=len(cards))
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits, cookies=_Cookieless()) as client:
-        await asyncio.sleep(max(0.0, spec["start_at"] - time.time()))
-        began = time.perf_counter()
-        measured_from = began + spec["warm_up"]
-        until = measured_from + spec["duration"]
+    late, last_answer = [0.0], [0.0]
+    await asyncio.sleep(max(0.0, spec["start_at"] - time.time()))
+    began = time.perf_counter()
+    measured_from = began + spec["warm_up"]
+    until = measured_from + spec["duration"]
 
-        async def judge(card: Card, phase: float) -> None:
-            due = began + phase
-            while True:
-                now = time.perf_counter()
-                if period is not None:
-                    if due >= until:
-                        return
-                    if due > now:
-                        await asyncio.sleep(due - now)
-                    else:
-                        late[0] = max(late[0], now - due)
-                    due += period
-                elif now >= until:
-                    return
-                value = card.next_value()
-                body, headers = card.body(value), card.headers(base)
-                started = time.perf_counter()
-                try:
-                    response = await client.patch(card.path, content=body, headers=headers)
-                except httpx.HTTPError:
-                    counts["errors"] += started >= measured_from
-                    card.version = -1  # saved or not, nobody knows: the next save is not checked
-                    await asyncio.sleep(0.05)
-                    continue
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                written = False
-                if response.status_code == 200:
-                    version = int(response.json()["version"])
-                    written = card.version < 0 or version == card.version + 1
-                    card.value, card.version = value, version
-                    counts["saves"] += 1
-                if started >= measured_from:
-                    latencies.append(round(elapsed_ms, 3))
-                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                    counts["unwritten"] += response.status_code == 200 and not written
+    async def judge(card: Card, phase: float) -> None:
+        connection = KeepAlive(base)
+        headers = card.headers(base)
+        due = began + phase
+        while True:
+            now = time.perf_counter()
+            if period is not None:
+                if due >= until:
+                    break
+                if due > now:
+                    await asyncio.sleep(due - now)
+                else:
+                    late[0] = max(late[0], now - due)
+                due += period
+            elif now >= until:
+                break
+            value = card.next_value()
+            body = card.body(value)
+            started = time.perf_counter()
+            try:
+                async with asyncio.timeout(30):
+                    status, answer = await connection.request("PATCH", card.path, headers, body)
+            except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                counts["errors"] += started >= measured_from
+                card.version = -1  # saved or not, nobody knows: the next save is not checked
+                await asyncio.sleep(0.05)
+                continue
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            written = False
+            if status == 200:
+                version = int(json.loads(answer)["version"])
+                written = card.version < 0 or version == card.version + 1
+                card.value, card.version = value, version
+                counts["saves"] += 1
+            if started >= measured_from:
+                last_answer[0] = max(last_answer[0], time.perf_counter() - measured_from)
+                latencies.append(round(elapsed_ms, 3))
+                statuses[status] = statuses.get(status, 0) + 1
+                counts["unwritten"] += status == 200 and not written
+        connection.close()
 
-        await asyncio.gather(*(judge(card, phase) for card, phase in zip(cards, phases, strict=True)))
+    await asyncio.gather(*(judge(card, phase) for card, phase in zip(cards, phases, strict=True)))
     return {
         "latencies_ms": latencies,
         "statuses": statuses,
         **counts,
         "late_ms": round(late[0] * 1000, 1),
+        "window_s": max(float(spec["duration"]), last_answer[0]),
         "cards": [{"value": card.value, "version": card.version} for card in cards],
     }
 
@@ -945,6 +1059,7 @@ def run_saves(scenario: SaveScenario, ctx: Context, base: str, cards: list[Card]
     loop = f"one save every {scenario.period:g} s each" if scenario.period else "saving as fast as answered"
     print(f"  {scenario.name}: {loop}, {warm} s warm-up + {ctx.duration} s", flush=True)
     start_at = time.time() + 3  # the clients import httpx and open their files first
+    before = CpuSample.now()
     groups = [list(range(n, len(chosen), CLIENT_PROCESSES)) for n in range(CLIENT_PROCESSES)]
     processes = []
     for n, group in enumerate(groups):
@@ -980,25 +1095,51 @@ def run_saves(scenario: SaveScenario, ctx: Context, base: str, cards: list[Card]
         for i, state in zip(group, part["cards"], strict=True):
             chosen[i].value, chosen[i].version = state["value"], state["version"]
         parts.append(part)
-    result, unwritten = merge_saves(parts, ctx.duration)
-    details = ctx.judging.setdefault(scenario.name, {"runs": []})
-    details["runs"].append(
-        {
-            **result.summary(),
-            "unwritten": unwritten,
-            "late_ms": max(part["late_ms"] for part in parts),
-            "statuses": _sum_statuses(parts),
-        }
+    result, details = merge_saves(parts)
+    details.update(cpu_per_save(before, CpuSample.now(), ctx, details["saves_with_warm_up"]))
+    ctx.judging.setdefault(scenario.name, {"runs": []})["runs"].append({**result.summary(), **details})
+    cost = details.get("cpu_ms_per_save")
+    print(
+        f"    {result.rps:.0f} saves/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
+        + (f"; CPU per save: app {cost['app']} ms, PostgreSQL {cost['postgres']} ms" if cost else "")
+        + (f"; other processes took {details['other_cpu_share']:.0%} of the CPU" if cost else ""),
+        flush=True,
     )
     return result
 
 
-def _sum_statuses(parts: list[dict[str, Any]]) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for part in parts:
-        for status, count in part["statuses"].items():
-            total[str(status)] = total.get(str(status), 0) + count
-    return total
+@dataclass(frozen=True)
+class CpuSample:
+    processes: dict[int, tuple[int, float]]
+    busy: float
+    children: float  # the CPU of this process's ended children: the load clients
+    at: float
+
+    @classmethod
+    def now(cls) -> CpuSample:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return cls(read_processes(), busy_cpu(), used.ru_utime + used.ru_stime, time.monotonic())
+
+
+def cpu_per_save(before: CpuSample, after: CpuSample, ctx: Context, saves: int) -> dict[str, Any]:
+    """The CPU the app's processes, PostgreSQL and the load clients spent per save (warm-up included), and the
+    share of the machine that other processes took meanwhile: on a shared machine, saves/s moves with the
+    neighbours, while the cost of a save does not. Empty without /proc."""
+    if not saves or not after.processes or PODIUM.name not in ctx.pids:
+        return {}
+    server = [ctx.pids[PODIUM.name]]
+    app = cpu_of(after.processes, server) - cpu_of(before.processes, server)
+    database = cpu_of(after.processes, ctx.database_pids) - cpu_of(before.processes, ctx.database_pids)
+    clients = after.children - before.children
+    others = max(0.0, after.busy - before.busy - app - database - clients)
+    return {
+        "cpu_ms_per_save": {
+            "app": round(app / saves * 1000, 2),
+            "postgres": round(database / saves * 1000, 2),
+            "load_clients": round(clients / saves * 1000, 2),
+        },
+        "other_cpu_share": round(others / max(after.at - before.at, 1e-9) / CORES, 3),
+    }
 
 
 async def time_assignment(round_id: int) -> dict[str, Any]:
@@ -1115,6 +1256,8 @@ def report(results: dict[str, WrkResult], ratios: list[float]) -> tuple[float | 
     print(f"{'scenario':<{width}} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'requests':>10}")
     for name, r in results.items():
         print(f"{name:<{width}} {r.rps:>10.1f} {r.p50_ms:>9.2f} {r.p99_ms:>9.2f} {r.requests:>10}")
+    if any(scenario.name in results for scenario in SAVE_SCENARIOS):
+        print("(the rows of saves count those that answered 2xx and changed the scorecard, per second)")
     if SIGNED_IN not in results or BARE not in results or results[BARE].rps <= 0:
         return None, False
     ordered = sorted(ratios)
@@ -1142,7 +1285,7 @@ def write_json(
     path.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = {
         "machine": {
-            "cores": os.cpu_count(),
+            "cores": CORES,
             "python": platform.python_version(),
             "load_average_at_start": ctx.load_average,
         },
@@ -1194,6 +1337,8 @@ def _run(args: argparse.Namespace, wrk: str, workdir: Path) -> int:
             "PYTHONUNBUFFERED": "1",
         }
         ctx = Context(env=env, workdir=workdir, wrk=wrk, duration=duration, connections=connections)
+        with contextlib.suppress(OSError, ValueError):
+            ctx.database_pids = [int((pg.directory / "data" / "postmaster.pid").read_text().split()[0])]
         run_cli(ctx, "migrate")
         run_cli(ctx, "demo")
         print(f"adding {FIELD_SIZE:,} projects to the demo competition ...", flush=True)
@@ -1280,4 +1425,14 @@ def main(args: argparse.Namespace) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-__all__ = ["SCENARIOS", "Scenario", "Server", "WrkResult", "bare_app", "main", "parse_wrk"]
+__all__ = [
+    "SAVE_SCENARIOS",
+    "SCENARIOS",
+    "SaveScenario",
+    "Scenario",
+    "Server",
+    "WrkResult",
+    "bare_app",
+    "main",
+    "parse_wrk",
+]
