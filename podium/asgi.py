@@ -10,6 +10,7 @@ from podium.competitions.import_endpoints import routes as import_routes
 from podium.competitions.project_endpoints import routes as project_routes
 from podium.judging.api import routes as judging_api_routes
 from podium.judging.endpoints import routes as judging_routes
+from podium.judging.results_endpoints import routes as results_routes
 from podium.platform.app import create_app, setup_logging
 from podium.settings import Settings, get_settings
 from podium.workers.registry import JOBS
@@ -31,6 +32,7 @@ def build_app(settings: Settings | None = None, *, database_url: str | None = No
             *competition_api_routes,
             *judging_routes,
             *judging_api_routes,
+            *results_routes,
         ],
         registry=JOBS,
         csrf_exempt=CSRF_EXEMPT,

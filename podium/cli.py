@@ -1,4 +1,4 @@
-"""The `podium` command: run, worker, migrate, demo, createsuperuser, token, bench."""
+"""The `podium` command: run, worker, migrate, demo, createsuperuser, token, bench, rank."""
 
 from __future__ import annotations
 
@@ -202,6 +202,12 @@ def cmd_bench(args: argparse.Namespace) -> None:
     raise SystemExit(bench.main(args))
 
 
+def cmd_rank(argv: Sequence[str]) -> NoReturn:
+    from podium.judging import rank_cli
+
+    raise SystemExit(rank_cli.main(argv))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="podium", description="Podium: entrepreneur summits and startup competitions.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -249,10 +255,16 @@ def parser() -> argparse.ArgumentParser:
         help="reach PostgreSQL over its Unix socket (same host) or TCP loopback",
     )
     bench.set_defaults(func=cmd_bench)
+
+    # Parsed by rank_cli itself (see main), which refuses bad input in one line; listed here for --help.
+    sub.add_parser("rank", help="rank a round from a CSV of scores or pairwise votes (no database)", add_help=False)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["rank"]:
+        cmd_rank(argv[1:])
     args = parser().parse_args(argv)
     args.func(args)
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
+from podium.judging.models import AdvanceScope, AwardScope, Method
+from podium.platform.errors import InvalidInput
 from podium.platform.forms import Form, LongText, ShortText
 from podium.platform.i18n import gettext as _
 
@@ -135,3 +137,67 @@ class ScheduleForm(Form):
         "pitch_minutes": lambda: _("Enter a whole number of minutes, from 1 to 60."),
         "qa_minutes": lambda: _("Enter a whole number of minutes, from 0 to 60."),
     }
+
+
+class AwardTierForm(Form):
+    name_en: ShortText = ""
+    name_zh: ShortText = ""
+    count: Annotated[int, Field(ge=1, le=10000)]
+    scope: AwardScope = AwardScope.OVERALL
+    position: Annotated[int, Field(ge=-1_000_000, le=1_000_000)] = 0
+    prize_amount: Annotated[int, Field(ge=0, le=10**12)] = 0
+    referrer_share_percent: Annotated[Decimal, Field(ge=Decimal(0), le=Decimal(100), decimal_places=2)] = Decimal(0)
+
+    field_messages = {  # noqa: RUF012
+        "count": lambda: _("Enter how many projects win this prize, from 1 to 10000."),
+        "scope": lambda: _("Choose from the list."),
+        "prize_amount": lambda: _("Enter the prize in the currency's smallest unit (fen, cents), like 5000000."),
+        "referrer_share_percent": lambda: _("Enter a share in percent, from 0 to 100."),
+    }
+
+    @model_validator(mode="after")
+    def _name(self) -> AwardTierForm:
+        if not self.name_en and not self.name_zh:
+            raise ValueError(_("Give it a name in at least one language."))
+        return self
+
+
+class PolicyForm(Form):
+    method: Method = Method.AUTO
+    clip: Annotated[Decimal, Field(gt=Decimal(0), le=Decimal(1000), decimal_places=3)] | None = None
+    decimals: Annotated[int, Field(ge=0, le=4)] = 2
+    cumulative_weight: Annotated[Decimal, Field(ge=Decimal(0), le=Decimal(1000), decimal_places=2)] = Decimal(0)
+    advance_count: Annotated[int, Field(ge=0, le=100000)] = 0
+    advance_scope: AdvanceScope = AdvanceScope.OVERALL
+    advance_threshold: Annotated[Decimal, Field(ge=Decimal(0), le=Decimal(1000), decimal_places=3)] | None = None
+    tie_break_criterion_id: int | None = None
+    share_comments: bool = False
+    bootstrap: Annotated[int, Field(ge=0, le=2000)] = 200
+
+    field_messages = {  # noqa: RUF012
+        "method": lambda: _("Choose from the list."),
+        "clip": lambda: _("Enter how far a score may stay from the project's mean, like 10, or leave it empty."),
+        "decimals": lambda: _("Enter a whole number of decimals, from 0 to 4."),
+        "cumulative_weight": lambda: _("Enter a weight from 0 to 1000, like 35."),
+        "advance_count": lambda: _("Enter how many projects advance, or 0 for none."),
+        "advance_scope": lambda: _("Choose from the list."),
+        "advance_threshold": lambda: _("Enter a score from 0 to 100, or leave it empty."),
+        "tie_break_criterion_id": lambda: _("Choose from the list."),
+        "bootstrap": lambda: _("Enter a whole number of replicates, from 0 to 2000."),
+    }
+
+    @field_validator("clip", "advance_threshold", "tie_break_criterion_id", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return value or None
+
+    @field_validator("share_comments", mode="before")
+    @classmethod
+    def _checkbox(cls, value: object) -> object:
+        return value in {True, "1", "on", "true", "yes"}
+
+    @model_validator(mode="after")
+    def _clip(self) -> PolicyForm:
+        if self.method == Method.CLIP and self.clip is None:
+            raise InvalidInput({"clip": [_("The clip method needs how far a score may stay from the mean.")]})
+        return self

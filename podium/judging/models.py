@@ -233,3 +233,191 @@ class PitchSlot(Model):
         table = "judging_pitch_slot"
         unique_together = (("round_id", "project_id"),)
         ordering = ("position", "id")
+
+
+class Method(StrEnum):
+    AUTO = "auto"
+    MEAN = "mean"
+    MEDIAN = "median"
+    TRIMMED = "trimmed"
+    CLIP = "clip"
+    ZSCORE = "zscore"
+
+
+class AdvanceScope(StrEnum):
+    OVERALL = "overall"
+    TRACK = "track"
+    DIVISION = "division"
+    TRACK_DIVISION = "track_division"
+
+
+class RankingPolicy(Model):
+    """How a round is ranked and who advances: the aggregation method, the published precision, the weight of
+    the round in cumulative scores, and the advancement rule."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.OneToOneRelation[Any] = fields.OneToOneField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    method = fields.CharEnumField(Method, max_length=16, default=Method.AUTO)
+    clip = fields.DecimalField(max_digits=8, decimal_places=3, null=True)
+    decimals = fields.IntField(default=2)
+    # Weight of this round's score in the cumulative score of this and later rounds (0: not carried on).
+    cumulative_weight = fields.DecimalField(max_digits=6, decimal_places=2, default=0)
+    advance_count = fields.IntField(default=0)
+    advance_scope = fields.CharEnumField(AdvanceScope, max_length=16, default=AdvanceScope.OVERALL)
+    advance_threshold = fields.DecimalField(max_digits=8, decimal_places=3, null=True)
+    # Ties at the cut-off: all advance (empty), or the higher mean on this criterion wins.
+    tie_break_criterion_id = fields.IntField(null=True)
+    share_comments = fields.BooleanField(default=False)
+    bootstrap = fields.IntField(default=200)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "judging_ranking_policy"
+
+
+class RankingRun(Model):
+    """One computation of a round's ranking: its method, parameters and a digest of its input, so the same
+    scores are never ranked twice. final marks the run a round was finalised with."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    method = fields.CharEnumField(Method, max_length=16)
+    parameters: dict[str, Any] = fields.JSONField(default=dict)
+    input_digest = fields.CharField(max_length=64)
+    scorecards = fields.IntField(default=0)
+    final = fields.BooleanField(default=False)
+    computed_at = fields.DatetimeField(auto_now_add=True)
+
+    rows: fields.ReverseRelation[RankingRow]
+
+    class Meta:
+        table = "judging_ranking_run"
+        unique_together = (("round_id", "input_digest"),)
+        indexes = (("round_id", "computed_at"),)
+
+
+class RankingRow(Model):
+    id = fields.IntField(primary_key=True)
+    run: fields.ForeignKeyRelation[RankingRun] = fields.ForeignKeyField(
+        "judging.RankingRun", related_name="rows", on_delete=fields.CASCADE
+    )
+    run_id: int
+    project: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_id: int
+    rank = fields.IntField()
+    score = fields.DecimalField(max_digits=10, decimal_places=4)
+    round_score = fields.DecimalField(max_digits=10, decimal_places=4, null=True)
+    plain_mean = fields.DecimalField(max_digits=10, decimal_places=4, null=True)
+    ci_low = fields.FloatField(null=True)
+    ci_high = fields.FloatField(null=True)
+    rank_low = fields.IntField(null=True)
+    rank_high = fields.IntField(null=True)
+    n_judges = fields.IntField(default=0)
+    spread = fields.FloatField(null=True)
+    p_advance = fields.FloatField(null=True)
+    advances = fields.BooleanField(default=False)
+    linked = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "judging_ranking_row"
+        unique_together = (("run_id", "project_id"),)
+        ordering = ("rank", "project_id")
+
+
+class JudgeEffect(Model):
+    """A judge's fitted severity (shift) and scale (stretch) in a ranking run, with outliers flagged."""
+
+    id = fields.IntField(primary_key=True)
+    run: fields.ForeignKeyRelation[RankingRun] = fields.ForeignKeyField(
+        "judging.RankingRun", related_name="judges", on_delete=fields.CASCADE
+    )
+    run_id: int
+    judge_id = fields.IntField()
+    severity = fields.FloatField()
+    scale = fields.FloatField()
+    scorecards = fields.IntField(default=0)
+    outlier = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "judging_judge_effect"
+
+
+class Advancement(Model):
+    """A round's outcome for one project, written when the round is finalised: its place and whether it
+    advances to the next round. The next round's field is the projects that advanced."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    project: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_id: int
+    rank = fields.IntField()
+    score = fields.DecimalField(max_digits=10, decimal_places=4)
+    advances = fields.BooleanField()
+
+    class Meta:
+        table = "judging_advancement"
+        unique_together = (("round_id", "project_id"),)
+        ordering = ("rank", "project_id")
+
+
+class AwardScope(StrEnum):
+    OVERALL = "overall"
+    TRACK = "track"
+
+
+class AwardTier(Model):
+    """A prize of the competition (first prize, excellence prize …): how many, from the final ranking overall
+    or per track."""
+
+    id = fields.IntField(primary_key=True)
+    competition: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Competition", related_name=False, on_delete=fields.CASCADE
+    )
+    competition_id: int
+    position = fields.IntField(default=0)
+    name_en = fields.CharField(max_length=200, default="")
+    name_zh = fields.CharField(max_length=200, default="")
+    count = fields.IntField()
+    scope = fields.CharEnumField(AwardScope, max_length=16, default=AwardScope.OVERALL)
+    prize_amount = fields.BigIntField(default=0)  # minor units of the summit's currency
+    referrer_share_percent = fields.DecimalField(max_digits=5, decimal_places=2, default=0)
+
+    class Meta:
+        table = "judging_award_tier"
+        ordering = ("position", "id")
+
+
+class Award(Model):
+    """A prize granted to a project. The referrer named on the project is credited its share."""
+
+    id = fields.IntField(primary_key=True)
+    tier: fields.ForeignKeyRelation[AwardTier] = fields.ForeignKeyField(
+        "judging.AwardTier", related_name="awards", on_delete=fields.CASCADE
+    )
+    tier_id: int
+    project: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    project_id: int
+    rank = fields.IntField()
+    referrer = fields.CharField(max_length=200, default="")
+    referrer_amount = fields.BigIntField(default=0)
+    granted_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "judging_award"
+        unique_together = (("tier_id", "project_id"),)
+        ordering = ("tier_id", "rank")

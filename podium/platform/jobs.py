@@ -37,6 +37,8 @@ class JobName(StrEnum):
     DETECT_CONFLICTS = "detect_conflicts"
     REMIND_JUDGES = "remind_judges"
     REFILL_DECLINED = "refill_declined"
+    COMPUTE_RANKING = "compute_ranking"
+    SEND_RESULTS = "send_results"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from podium.workers.competitions import (
     run_import,
     send_eligibility_outcomes,
 )
-from podium.workers.judging import detect_conflicts, refill_declined, remind_judges
+from podium.workers.judging import compute_ranking, detect_conflicts, refill_declined, remind_judges, send_results
 from podium.workers.maintenance import purge_expired_sessions
 from podium.workers.notifications import release_stale_notifications, send_notification, send_password_reset
 
@@ -34,6 +34,9 @@ FUNCTIONS = [
     func(detect_conflicts, name=JobName.DETECT_CONFLICTS, keep_result=0),
     func(remind_judges, name=JobName.REMIND_JUDGES, keep_result=0),
     func(refill_declined, name=JobName.REFILL_DECLINED, keep_result=0),
+    # keep_result=0: "rank:<round>" is queued again after every score change (debounced by its deferral).
+    func(compute_ranking, name=JobName.COMPUTE_RANKING, keep_result=0),
+    func(send_results, name=JobName.SEND_RESULTS, keep_result=0),
     func(purge_expired_sessions, name=JobName.PURGE_EXPIRED_SESSIONS, keep_result=0),
     func(release_stale_notifications, name=JobName.RELEASE_STALE_NOTIFICATIONS, keep_result=0),
 ]

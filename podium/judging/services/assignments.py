@@ -15,7 +15,7 @@ from podium.competitions.models import Eligibility, Project, ProjectStatus, Roun
 from podium.judging import solver
 from podium.judging.models import Assignment, AssignmentStatus, JudgeProfile, Rubric
 from podium.judging.permissions import can_run_judging
-from podium.judging.services import conflicts, rubrics
+from podium.judging.services import conflicts, rankings, rubrics
 from podium.platform import audit
 from podium.platform.auth import Actor
 from podium.platform.errors import Conflict, InvalidInput, NotFound
@@ -39,11 +39,15 @@ async def get_managed_round(*, actor: Actor, round_id: int) -> Round:
 
 
 async def field_of(round: Round) -> list[Project]:
-    """The projects a round judges: submitted and not ineligible. (Later rounds take the projects that
-    advanced, once rankings decide advancement.)"""
-    return await Project.filter(competition_id=round.competition_id, status=ProjectStatus.SUBMITTED).exclude(
+    """The projects a round judges: in the first round, every submitted project not found ineligible; in a
+    later round, those that advanced from the round before."""
+    advanced = await rankings.advanced_from(round)
+    query = Project.filter(competition_id=round.competition_id, status=ProjectStatus.SUBMITTED).exclude(
         eligibility=Eligibility.INELIGIBLE
     )
+    if advanced is not None:
+        query = query.filter(id__in=sorted(advanced))
+    return await query
 
 
 def _languages(project: Project) -> frozenset[str]:
@@ -201,6 +205,7 @@ async def remove(*, actor: Actor, round: Round, assignment_id: int) -> None:
     ensure(can_run_judging(actor, round.competition.summit_id))
     if not await Assignment.filter(id=assignment_id, round_id=round.id).update(status=AssignmentStatus.REMOVED):
         raise NotFound()
+    await rankings.queue(round.id)
     await audit.record(
         "round.assignment_removed",
         actor_id=actor.user_id,
@@ -208,6 +213,56 @@ async def remove(*, actor: Actor, round: Round, assignment_id: int) -> None:
         object_id=round.id,
         data={"assignment": assignment_id},
     )
+
+
+async def add_one_more(*, actor: Actor, round: Round, project_ids: list[int], settings: Settings) -> int:
+    """One more judge for each of these projects (the ones too close to call at the cut line)."""
+    ensure(can_run_judging(actor, round.competition.summit_id))
+    if not project_ids:
+        return 0
+    judges = await conflicts.judges_of(round.competition.summit_id)
+    cards = await Assignment.filter(round_id=round.id)
+    existing = [(a.project_id, a.judge_id) for a in cards if a.status in ACTIVE]
+    forbidden = {(a.project_id, a.judge_id) for a in cards if a.status not in ACTIVE}
+    forbidden |= await conflicts.blocked_pairs(project_ids)
+    projects = {p.id: p for p in await Project.filter(id__in=project_ids, competition_id=round.competition_id)}
+    pairs: list[tuple[int, int]] = []
+    loads = Counter(j for _p, j in existing)
+    for project_id, project in projects.items():
+        have = sum(1 for p, _j in existing if p == project_id)
+        plan = solver.plan_assignments(
+            [solver.ProjectSlot(id=project_id, track_id=project.track_id)],
+            [
+                solver.JudgeSlot(
+                    id=j.user.id,
+                    # What the judge may still take, given the scorecards they hold on other projects.
+                    capacity=max(0, (j.profile.max_projects if j.profile else 50) - loads[j.user.id])
+                    + sum(1 for p, jj in existing if p == project_id and jj == j.user.id),
+                    track_ids=frozenset(j.profile.track_ids if j.profile else ()),
+                )
+                for j in judges
+            ],
+            per_project=have + 1,
+            existing=[(p, j) for p, j in existing if p == project_id],
+            forbidden=forbidden,
+            seed=round.id,
+        )
+        pairs += plan.pairs
+        loads.update(j for _p, j in plan.pairs)
+    if pairs:
+        await Assignment.bulk_create(
+            [Assignment(round_id=round.id, project_id=p, judge_id=j, due_at=round.judging_close_at) for p, j in pairs],
+            ignore_conflicts=True,
+        )
+    await audit.record(
+        "round.judges_added",
+        actor_id=actor.user_id,
+        object_type="round",
+        object_id=round.id,
+        data={"projects": project_ids, "new": len(pairs)},
+    )
+    await tell_judges(round=round, judge_ids=Counter(j for _p, j in pairs), settings=settings)
+    return len(pairs)
 
 
 async def swap(*, actor: Actor, round: Round, assignment_id: int, judge_id: int, settings: Settings) -> Assignment:

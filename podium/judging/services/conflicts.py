@@ -12,6 +12,7 @@ from podium.competitions.models import Competition, Project, ProjectStatus, Team
 from podium.competitions.services.duplicates import website_key
 from podium.judging.models import Assignment, AssignmentStatus, Conflict, ConflictSource, ConflictStatus, JudgeProfile
 from podium.judging.permissions import can_run_judging
+from podium.judging.services import rankings
 from podium.platform import audit
 from podium.platform.auth import Actor
 from podium.platform.errors import InvalidInput, NotFound
@@ -52,7 +53,13 @@ async def blocked_pairs(project_ids: list[int] | None = None) -> set[tuple[int, 
 
 
 async def _end_assignments(judge_id: int, project_id: int) -> None:
-    await Assignment.filter(judge_id=judge_id, project_id=project_id).update(status=AssignmentStatus.CONFLICTED)
+    """The judge's scorecards on the project end, and rankings that counted them are computed again."""
+    ended = await Assignment.filter(judge_id=judge_id, project_id=project_id).exclude(
+        status=AssignmentStatus.CONFLICTED
+    )
+    await Assignment.filter(id__in=[a.id for a in ended]).update(status=AssignmentStatus.CONFLICTED)
+    for round_id in {a.round_id for a in ended if a.status == AssignmentStatus.SUBMITTED}:
+        await rankings.queue(round_id)
 
 
 async def declare(*, actor: Actor, project: Project, reason: str) -> Conflict:

@@ -9,6 +9,7 @@ from podium.competitions.models import Round
 from podium.judging.forms import CriterionForm, RubricForm
 from podium.judging.models import Assignment, AssignmentStatus, Criterion, Rubric, Score
 from podium.judging.permissions import can_run_judging
+from podium.judging.services import rankings
 from podium.platform import audit
 from podium.platform.auth import Actor
 from podium.platform.errors import Conflict, NotFound
@@ -108,4 +109,5 @@ async def reset_scores(*, actor: Actor, round: Round, note: str) -> int:
             object_id=round.id,
             data={"scores": deleted, "note": note},
         )
+    await rankings.queue(round.id)
     return deleted

@@ -23,7 +23,7 @@ from podium.judging.models import (
 )
 from podium.judging.models import Conflict as ConflictOfInterest
 from podium.judging.permissions import can_run_judging
-from podium.judging.services import conflicts, live, rubrics
+from podium.judging.services import conflicts, live, rankings, rubrics
 from podium.platform import audit
 from podium.platform.auth import Actor
 from podium.platform.errors import Conflict, InvalidInput, NotFound
@@ -236,6 +236,7 @@ async def submit(*, actor: Actor, card: Scorecard, now: datetime | None = None) 
             assignment_id=assignment.id, what="submitted", old=None, new="submitted", changed_by_id=user.id
         )
     card.assignment, card.scores = assignment, scores
+    await rankings.queue(card.round.id)
     return assignment
 
 
@@ -267,6 +268,7 @@ async def unlock(*, actor: Actor, assignment_id: int) -> Assignment:
     await ScoreChange.create(
         assignment_id=assignment.id, what="unlocked", old="submitted", new=None, changed_by_id=actor.user_id
     )
+    await rankings.queue(assignment.round_id)
     return assignment
 
 
