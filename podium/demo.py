@@ -34,7 +34,21 @@ from podium.competitions.models import (
 from podium.competitions.services.eligibility import evaluate_project
 from podium.competitions.services.projects import upload_key, upload_path
 from podium.judging import solver
-from podium.judging.models import Assignment, AssignmentStatus, Criterion, JudgeProfile, Rubric, Score
+from podium.judging.models import (
+    Advancement,
+    Assignment,
+    AssignmentStatus,
+    AwardTier,
+    Criterion,
+    JudgeProfile,
+    PitchSlot,
+    RankingPolicy,
+    RankingRow,
+    RankingRun,
+    Rubric,
+    Score,
+)
+from podium.judging.services import rankings
 from podium.platform import auth
 from podium.platform.i18n import utcnow
 from podium.platform.summits.models import Role, Summit, SummitRole
@@ -699,6 +713,7 @@ async def seed(*, settings: Settings, only_if_empty: bool = False) -> bool:
                 wrote = wrote or created
         password_hash = password_hash or await auth.hash_password(DEMO_PASSWORD)
         wrote = await _seed_judging(current, competition, password_hash) or wrote
+        wrote = await _seed_sprint(current, password_hash, settings) or wrote
     log.info("demo %s", "seeded" if wrote else "already present")
     return wrote
 
@@ -829,6 +844,190 @@ async def _seed_judging(summit: Summit, competition: Competition, password_hash:
     await Score.bulk_create(scores, batch_size=1000)
     for card in scored:
         await card.save(update_fields=["status", "submitted_at", "comment"])
+    return True
+
+
+SPRINT_PROJECTS = 40
+SPRINT_FINALISTS = 10
+
+
+async def _seed_sprint(summit: Summit, password_hash: str, settings: Settings) -> bool:
+    """A smaller competition further along: its online review ranked, finalised and published, and its final
+    on stage in progress (a live round with three teams done and the fourth pitching now)."""
+    if await Competition.exists(summit_id=summit.id, slug="sprint-2027"):
+        return False
+    rng = random.Random(1127)
+    now = utcnow()
+    sprint = await Competition.create(
+        summit=summit,
+        slug="sprint-2027",
+        name_en="2027 Overseas Talent Sprint",
+        name_zh="2027海外人才创业冲刺赛",
+        description_en="A fast track for teams returning from abroad: online review in October, final on stage.",
+        description_zh="面向海归团队的快速赛道：十月网络评审，现场路演决赛。",
+    )
+    tracks = [
+        await Track.create(competition=sprint, name_en=en, name_zh=zh, position=n)
+        for n, (en, zh) in enumerate(TRACKS[:3], 1)
+    ]
+    division = await Division.create(
+        competition=sprint, name_en="Overseas", name_zh="海外赛区", kind=DivisionKind.REGION
+    )
+    review = await Round.create(
+        competition=sprint,
+        position=1,
+        name_en="Online review",
+        name_zh="网络评审",
+        status=RoundStatus.PUBLISHED,
+        submissions_open_at=now - timedelta(days=60),
+        submissions_close_at=now - timedelta(days=40),
+        judging_open_at=now - timedelta(days=39),
+        judging_close_at=now - timedelta(days=20),
+    )
+    final = await Round.create(
+        competition=sprint,
+        position=2,
+        name_en="Final on stage",
+        name_zh="现场决赛",
+        status=RoundStatus.JUDGING,
+        judging_open_at=now - timedelta(hours=1),
+        judging_close_at=now + timedelta(hours=6),
+    )
+    founders = [
+        await User.create(
+            email=f"sprint{n:02d}@demo.podium.example",
+            password_hash=password_hash,
+            name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            locale=rng.choice(("en", "zh_Hans")),
+            country=rng.choice(COUNTRIES),
+            email_verified_at=now,
+        )
+        for n in range(1, SPRINT_PROJECTS + 1)
+    ]
+    projects = []
+    for n, lead in enumerate(founders, 1):
+        words = rng.choice(WORDS_EN)
+        project = await Project.create(
+            competition=sprint,
+            lead=lead,
+            title=f"{words[0]} {words[1]} {words[2]} S{n}",
+            summary=f"A returning team from {lead.country} with a product for Chinese and global customers.",
+            country=lead.country,
+            track=rng.choice(tracks),
+            division=division,
+            status=ProjectStatus.SUBMITTED,
+            submitted_at=now - timedelta(days=rng.randint(41, 59)),
+            eligibility=Eligibility.ELIGIBLE,
+            referral=rng.choice(("", "", "HC-Partner London", "HC-Partner Toronto")),
+        )
+        await TeamMember.create(
+            project=project,
+            user=lead,
+            email=lead.email,
+            name=lead.name,
+            role="CEO",
+            is_lead=True,
+            equity=60,
+            joined_at=now,
+        )
+        projects.append((project, rng.gauss(6.5, 1.6)))
+    await _attach_decks(
+        sprint,
+        [p for p, _q in projects],
+        await TeamMember.filter(project_id__in=[p.id for p, _q in projects]),
+        tracks,
+        settings=settings,
+        now=now,
+    )
+    panel = await User.filter(email__in=[f"judge{n:02d}@demo.podium.example" for n in range(1, 13)])
+    demo_judges = await User.filter(email__in=[u.email for u in USERS if u.role == Role.JUDGE])
+    severity = {j.id: rng.gauss(0, 0.8) for j in [*panel, *demo_judges]}
+    for found, live in ((review, False), (final, True)):
+        rubric = await Rubric.create(round=found, judges_per_project=5, live=live, grace_minutes=5)
+        for position, (en, zh, weight, help_en, help_zh) in enumerate(CRITERIA, 1):
+            await Criterion.create(
+                rubric=rubric,
+                position=position,
+                name_en=en,
+                name_zh=zh,
+                description_en=help_en,
+                description_zh=help_zh,
+                weight=weight,
+            )
+    await RankingPolicy.create(
+        round=review, method="auto", advance_count=SPRINT_FINALISTS, share_comments=True, bootstrap=100
+    )
+    await RankingPolicy.create(round=final, method="auto", cumulative_weight=60)
+    await RankingPolicy.filter(round_id=review.id).update(cumulative_weight=40)
+    review_criteria = await Criterion.filter(rubric__round_id=review.id)
+
+    def score_of(quality: float, judge_id: int) -> int:
+        return max(1, min(10, round(quality - severity[judge_id] + rng.gauss(0, 1))))
+
+    for project, quality in projects:
+        for judge in rng.sample(list(panel), 5):
+            card = await Assignment.create(
+                round=review,
+                project=project,
+                judge=judge,
+                status=AssignmentStatus.SUBMITTED,
+                submitted_at=now - timedelta(days=rng.randint(21, 38)),
+                comment=rng.choice(
+                    (
+                        "A clear plan and a capable team.",
+                        "Good technology; the market needs more proof.",
+                        "Promising, but early.",
+                    )
+                ),
+            )
+            await Score.bulk_create(
+                [Score(assignment=card, criterion=c, value=score_of(quality, judge.id)) for c in review_criteria]
+            )
+    run = await rankings.compute(round_id=review.id)
+    assert run is not None
+    rows = await RankingRow.filter(run_id=run.id)
+    await RankingRun.filter(id=run.id).update(final=True)
+    await Advancement.bulk_create(
+        [
+            Advancement(round=review, project_id=r.project_id, rank=r.rank, score=r.score, advances=r.advances)
+            for r in rows
+        ]
+    )
+    finalists = sorted((r for r in rows if r.advances), key=lambda r: r.rank)
+    final_criteria = await Criterion.filter(rubric__round_id=final.id)
+    quality_of = {p.id: q for p, q in projects}
+    final_panel = [*demo_judges, *list(panel)[:4]]
+    for position, row in enumerate(finalists, 1):
+        started = now - timedelta(minutes=10 * (4 - position)) if position <= 4 else None
+        await PitchSlot.create(round=final, project_id=row.project_id, position=position, started_at=started)
+        for judge in final_panel:
+            done = position <= 3 and judge not in demo_judges
+            card = await Assignment.create(
+                round=final,
+                project_id=row.project_id,
+                judge=judge,
+                status=AssignmentStatus.SUBMITTED if done else AssignmentStatus.ASSIGNED,
+                submitted_at=now if done else None,
+            )
+            if done:
+                await Score.bulk_create(
+                    [
+                        Score(assignment=card, criterion=c, value=score_of(quality_of[row.project_id], judge.id))
+                        for c in final_criteria
+                    ]
+                )
+    for n, (en, zh, count) in enumerate(
+        (("First prize", "一等奖", 1), ("Second prize", "二等奖", 2), ("Third prize", "三等奖", 3)), 1
+    ):
+        await AwardTier.create(
+            competition=sprint,
+            position=n,
+            name_en=en,
+            name_zh=zh,
+            count=count,
+            prize_amount=[0, 50_000_000, 20_000_000, 10_000_000][n],
+            referrer_share_percent=10,
+        )
     return True
 
 

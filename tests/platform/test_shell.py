@@ -41,6 +41,7 @@ async def test_openapi_is_valid_openapi_3(client: httpx.AsyncClient) -> None:
         "/api/v1/judging/assignments",
         "/api/v1/scorecards/{id}",
         "/api/v1/rounds/{id}/assignments",
+        "/api/v1/rounds/{id}/results",
         "/api/v1/summits",
         "/api/v1/summits/{slug}",
         "/api/v1/summits/{slug}/competitions",
