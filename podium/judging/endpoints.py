@@ -14,7 +14,16 @@ from podium.competitions.services import questions
 from podium.competitions.services.projects import upload_path
 from podium.judging.forms import ConflictForm, CriterionForm, ProfileForm, RubricForm, ScheduleForm
 from podium.judging.models import Assignment, AssignmentStatus, Criterion, PitchSlot, Rubric
-from podium.judging.services import assignments, conflicts, judges, live, reports, rubrics, scoring
+from podium.judging.services import (
+    assignments,
+    conflicts,
+    judges,
+    live,
+    pairwise_rounds,
+    reports,
+    rubrics,
+    scoring,
+)
 from podium.platform import jobs
 from podium.platform.auth import login_required
 from podium.platform.errors import Conflict, InvalidInput, NotFound
@@ -66,6 +75,7 @@ async def queue(request: Request) -> Response:
     everything = items if not status else await scoring.queue(actor=actor)
     done = sum(1 for a in everything if a.status == AssignmentStatus.SUBMITTED)
     live_ids = await _live_round_ids(everything)
+    pairwise_ids = await _pairwise_round_ids(everything)
     return render(
         request,
         "judging/queue.html",
@@ -77,12 +87,17 @@ async def queue(request: Request) -> Response:
             "status_label": _status_label,
             "summits": sorted({a.round.competition.summit.slug for a in everything}),
             "live_rounds": [r for r in {a.round.id: a.round for a in everything}.values() if r.id in live_ids],
+            "pairwise_rounds": [r for r in {a.round.id: a.round for a in everything}.values() if r.id in pairwise_ids],
         },
     )
 
 
 async def _live_round_ids(items: list[Assignment]) -> set[int]:
     return {r.round_id for r in await Rubric.filter(round_id__in=list({a.round_id for a in items}), live=True)}
+
+
+async def _pairwise_round_ids(items: list[Assignment]) -> set[int]:
+    return {r.round_id for r in await Rubric.filter(round_id__in=list({a.round_id for a in items}), pairwise=True)}
 
 
 async def _scorecard_page(request: Request, card: scoring.Scorecard, status_code: int = 200, **extra: Any) -> Response:
@@ -548,7 +563,30 @@ async def live_state(request: Request) -> Response:
     return JSONResponse(_slot_state(slot, rubric.grace_minutes), headers={"Cache-Control": "no-store"})
 
 
+@login_required
+async def compare(request: Request) -> Response:
+    """A pairwise round: the judge picks the better of two projects."""
+    actor = actor_of(request)
+    round_id = request.path_params["id"]
+    errors: dict[str, list[str]] = {}
+    status_code = 200
+    if request.method == "POST":
+        data = await request.form()
+        winner, loser = str(data.get("winner", "")), str(data.get("loser", ""))
+        try:
+            if not winner.isdigit() or not loser.isdigit() or len(winner) > 9 or len(loser) > 9:
+                raise InvalidInput({"winner": [_("Choose one of the two projects.")]})
+            await pairwise_rounds.vote(actor=actor, round_id=round_id, winner_id=int(winner), loser_id=int(loser))
+        except InvalidInput as exc:
+            errors, status_code = exc.errors, 422
+        else:
+            return redirect(f"/judging/compare/{round_id}")
+    pair = await pairwise_rounds.current_pair(actor=actor, round_id=round_id)
+    return render(request, "judging/compare.html", {"pair": pair, "errors": errors}, status_code)
+
+
 routes: list[BaseRoute] = [
+    Route("/judging/compare/{id:int}", compare, methods=["GET", "POST"], name="judging:compare"),
     Route("/judging/live/{id:int}", live_page, name="judging:live"),
     Route("/judging/live/{id:int}/state", live_state, name="judging:live-state"),
     Route("/organize/rounds/{id:int}/schedule", build_schedule, methods=["POST"], name="judging:schedule"),

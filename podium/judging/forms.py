@@ -22,6 +22,7 @@ class RubricForm(Form):
     judges_per_project: Annotated[int, Field(ge=1, le=20)] = 3
     reassign_after_hours: Annotated[int, Field(ge=0, le=24 * 30)] = 0
     live: bool = False
+    pairwise: bool = False
     grace_minutes: Annotated[int, Field(ge=0, le=120)] = 5
 
     field_messages = {  # noqa: RUF012
@@ -31,7 +32,7 @@ class RubricForm(Form):
         "grace_minutes": lambda: _("Enter a whole number of minutes, from 0 to 120."),
     }
 
-    @field_validator("comment_required", "blind", "live", mode="before")
+    @field_validator("comment_required", "blind", "live", "pairwise", mode="before")
     @classmethod
     def _checkbox(cls, value: object) -> object:
         return value in {True, "1", "on", "true", "yes"}
@@ -198,6 +199,8 @@ class PolicyForm(Form):
 
     @model_validator(mode="after")
     def _clip(self) -> PolicyForm:
+        if self.method == Method.PAIRWISE:  # set by the round itself, not chosen here
+            raise InvalidInput({"method": [_("Choose from the list.")]})
         if self.method == Method.CLIP and self.clip is None:
             raise InvalidInput({"clip": [_("The clip method needs how far a score may stay from the mean.")]})
         return self

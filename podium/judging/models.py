@@ -94,6 +94,8 @@ class Rubric(Model):
     # A live pitch round: teams pitch in slots on stage, and each slot's scores lock a grace period after it ends.
     live = fields.BooleanField(default=False)
     grace_minutes = fields.IntField(default=5)
+    # A pairwise round (expo or hackathon style): judges compare two projects at a time instead of scoring.
+    pairwise = fields.BooleanField(default=False)
     updated_at = fields.DatetimeField(auto_now=True)
 
     criteria: fields.ReverseRelation[Criterion]
@@ -242,6 +244,7 @@ class Method(StrEnum):
     TRIMMED = "trimmed"
     CLIP = "clip"
     ZSCORE = "zscore"
+    PAIRWISE = "pairwise"
 
 
 class AdvanceScope(StrEnum):
@@ -345,6 +348,8 @@ class JudgeEffect(Model):
     scale = fields.FloatField()
     scorecards = fields.IntField(default=0)
     outlier = fields.BooleanField(default=False)
+    # Pairwise rounds: the chance that this judge picks the better project (Crowd BT's alpha / (alpha + beta)).
+    reliability = fields.FloatField(null=True)
 
     class Meta:
         table = "judging_judge_effect"
@@ -421,3 +426,57 @@ class Award(Model):
         table = "judging_award"
         unique_together = (("tier_id", "project_id"),)
         ordering = ("tier_id", "rank")
+
+
+class Comparison(Model):
+    """A judge's vote in a pairwise round: of the two projects shown, the winner was better."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    judge: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, on_delete=fields.CASCADE
+    )
+    judge_id: int
+    winner: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    winner_id: int
+    loser: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, on_delete=fields.CASCADE
+    )
+    loser_id: int
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "judging_comparison"
+        indexes = (("round_id", "id"), ("round_id", "judge_id"))
+
+
+class PairCursor(Model):
+    """Where a judge stands in a pairwise round: the project seen last and the one to compare it with next."""
+
+    id = fields.IntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "competitions.Round", related_name=False, on_delete=fields.CASCADE
+    )
+    round_id: int
+    judge: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, on_delete=fields.CASCADE
+    )
+    judge_id: int
+    seen: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    seen_id: int | None
+    upcoming: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "competitions.Project", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    upcoming_id: int | None
+    votes = fields.IntField(default=0)
+
+    class Meta:
+        table = "judging_pair_cursor"
+        unique_together = (("round_id", "judge_id"),)

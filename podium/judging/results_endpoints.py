@@ -47,6 +47,7 @@ def method_label(method: str) -> str:
         Method.TRIMMED: _("trimmed mean (without each project's highest and lowest score)"),
         Method.CLIP: _("clip: scores pulled to within a distance of the project's mean"),
         Method.ZSCORE: _("z-score per judge"),
+        Method.PAIRWISE: _("pairwise comparisons (Crowd BT)"),
     }[Method(method)]
 
 
@@ -119,7 +120,7 @@ async def _results_page(request: Request, found: Round, status_code: int = 200, 
             "effects": effects,
             "names": names,
             "criteria": list(rubric.criteria),
-            "methods": [(m.value, method_label(m)) for m in Method],
+            "methods": [(m.value, method_label(m)) for m in Method if m != Method.PAIRWISE],
             "scopes": [(s.value, scope_label(s)) for s in AdvanceScope],
             "values": {
                 "method": policy.method,

@@ -207,3 +207,61 @@ async def test_projects_too_close_to_call_get_one_more_judge(client: httpx.Async
     assert await Assignment.filter(round_id=review.id).count() == before + 1
     assert await Assignment.filter(round_id=review.id, project_id=field[0].id).count() == 3
     assert len(judges) == 4
+
+
+async def test_a_pairwise_round_ranks_projects_from_judges_choices(client: httpx.AsyncClient) -> None:
+    import re
+
+    from podium.judging.models import Comparison, JudgeEffect, Rubric
+
+    review, judges, field = await _judged_round(judges=2, projects=4, k=2)
+    await Rubric.filter(round_id=review.id).update(pairwise=True, judges_per_project=2)
+    await _assign(client, review)
+    order = [p.id for p in field]  # truth: project 0 is best
+    for judge in judges:
+        client.cookies.clear()
+        await sign_in(client, judge.email)
+        assert "Compare the projects" in (await client.get("/judging")).text
+        for _ in range(10):
+            page = await client.get(f"/judging/compare/{review.id}")
+            assert page.status_code == 200
+            shown = [int(x) for x in re.findall(r'name="winner" value="(\d+)"', page.text)]
+            if not shown:
+                assert "You have compared all your projects" in page.text
+                break
+            better, worse = sorted(shown, key=order.index)
+            stale = await post_form(
+                client, page.url.path, {"winner": str(better), "loser": "999999"}, page=page.url.path
+            )
+            assert stale.status_code == 422
+            voted = await post_form(
+                client, page.url.path, {"winner": str(better), "loser": str(worse)}, page=page.url.path
+            )
+            assert voted.status_code == 303
+    assert await Comparison.filter(round_id=review.id).count() >= 2
+    run = await rankings.compute(round_id=review.id)
+    assert run is not None
+    assert run.method == "pairwise"
+    rows = await RankingRow.filter(run_id=run.id).order_by("rank")
+    ranked = [r.project_id for r in rows]
+    assert ranked == sorted(ranked, key=order.index)  # the choices' order, for the projects compared
+    assert all(e.reliability is not None for e in await JudgeEffect.filter(run_id=run.id))
+    client.cookies.clear()
+    entrant = await User.get(id=field[0].lead_id)
+    await sign_in(client, entrant.email)
+    assert (await client.get(f"/judging/compare/{review.id}")).status_code == 404
+
+
+async def test_the_results_page_of_a_pairwise_round(client: httpx.AsyncClient) -> None:
+    from podium.judging.models import Comparison, Rubric
+
+    review, judges, field = await _judged_round(judges=1, projects=2, k=2)
+    await Rubric.filter(round_id=review.id).update(pairwise=True)
+    await Comparison.create(round=review, judge=judges[0], winner=field[1], loser=field[0])
+    await rankings.compute(round_id=review.id)
+    await sign_in(client, "org@ges.example")
+    page = await client.get(f"/organize/rounds/{review.id}/results")
+    assert page.status_code == 200
+    assert "pairwise comparisons (Crowd BT)" in page.text
+    refused = await post_form(client, page.url.path, {"method": "pairwise"}, page=page.url.path)
+    assert refused.status_code == 422

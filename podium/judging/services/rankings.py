@@ -19,16 +19,19 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from podium.competitions.models import Project, Round, RoundStatus
-from podium.judging import ranking
+from podium.judging import pairwise, ranking
 from podium.judging.models import (
     Advancement,
     AdvanceScope,
     Assignment,
     AssignmentStatus,
+    Comparison,
     JudgeEffect,
+    Method,
     RankingPolicy,
     RankingRow,
     RankingRun,
+    Rubric,
 )
 from podium.judging.permissions import can_run_judging
 from podium.judging.services import reports
@@ -135,6 +138,9 @@ async def compute(*, round_id: int) -> RankingRun | None:
     if found is None:
         return None
     policy = await policy_of(round_id)
+    rubric = await Rubric.get_or_none(round_id=round_id)
+    if rubric is not None and rubric.pairwise:
+        return await _compute_pairwise(found, policy)
     cards = await _scorecards(found)
     if not cards:
         return None
@@ -234,6 +240,75 @@ async def compute(*, round_id: int) -> RankingRun | None:
     except IntegrityError:  # the same input was ranked concurrently
         return await RankingRun.get_or_none(round_id=round_id, input_digest=digest)
     log.info("ranked round %s: %s scorecards, run %s", round_id, len(cards), run.id)
+    return run
+
+
+async def _compute_pairwise(found: Round, policy: RankingPolicy) -> RankingRun | None:
+    """Rank a pairwise round by Crowd BT over its votes in the order they were cast."""
+    votes = [(c.judge_id, c.winner_id, c.loser_id) for c in await Comparison.filter(round_id=found.id).order_by("id")]
+    if not votes:
+        return None
+    parameters = {
+        "method": "pairwise",
+        "decimals": policy.decimals,
+        "advance_count": policy.advance_count,
+        "advance_scope": str(policy.advance_scope),
+    }
+    digest = _digest(parameters, [(0, winner, loser, str(judge)) for judge, winner, loser in votes])
+    existing = await RankingRun.get_or_none(round_id=found.id, input_digest=digest)
+    if existing is not None:
+        return existing
+    ranked = pairwise.rank_comparisons(votes)
+    ids = [int(str(p)) for p in ranked.project_ids]
+    scores = ranking.round_half_up([ranked.items[p].mu for p in ranked.project_ids], policy.decimals)
+    projects = {p.id: p for p in await Project.filter(id__in=ids)}
+    rule = _rule(policy, projects, [])
+    advances = rule.apply(ids, scores) if rule is not None else [False] * len(ids)
+    judged: dict[int, set[int]] = defaultdict(set)
+    for judge_id, winner, loser in votes:
+        judged[winner].add(judge_id)
+        judged[loser].add(judge_id)
+    try:
+        async with in_transaction():
+            run = await RankingRun.create(
+                round_id=found.id,
+                method=Method.PAIRWISE,
+                parameters=parameters,
+                input_digest=digest,
+                scorecards=len(votes),
+            )
+            await RankingRow.bulk_create(
+                [
+                    RankingRow(
+                        run_id=run.id,
+                        project_id=pid,
+                        rank=ranked.rank[i],
+                        score=_decimal(scores[i], policy.decimals),
+                        round_score=_decimal(scores[i], policy.decimals),
+                        n_judges=len(judged[pid]),
+                        advances=bool(advances[i]),
+                        linked=True,
+                    )
+                    for i, pid in enumerate(ids)
+                ],
+                batch_size=1000,
+            )
+            await JudgeEffect.bulk_create(
+                [
+                    JudgeEffect(
+                        run_id=run.id,
+                        judge_id=int(str(judge_id)),
+                        severity=0.0,
+                        scale=1.0,
+                        scorecards=sum(1 for j, _w, _l in votes if j == judge_id),
+                        reliability=judge.reliability,
+                        outlier=judge.reliability < 0.5,
+                    )
+                    for judge_id, judge in ranked.judges.items()
+                ]
+            )
+    except IntegrityError:
+        return await RankingRun.get_or_none(round_id=found.id, input_digest=digest)
     return run
 
 
