@@ -17,7 +17,7 @@ from podium.settings import Settings
 log = logging.getLogger(__name__)
 
 # Each Tortoise app owns its tables and its migrations package (named by string, so the platform imports
-# no domain package). Foreign keys across apps read "platform.User"; "judging" joins with issue 4.
+# no domain package). Foreign keys across apps read "platform.User".
 APPS: dict[str, list[str]] = {
     "platform": [
         "podium.platform.users.models",
@@ -25,8 +25,15 @@ APPS: dict[str, list[str]] = {
         "podium.platform.notifications.models",
         "podium.platform.audit",
     ],
+    "programme": ["podium.platform.programme.models"],
+    "registration": ["podium.platform.registration.models"],
     "competitions": ["podium.competitions.models"],
     "judging": ["podium.judging.models"],
+}
+# Where an app's migrations live, when not in podium.<app>.migrations.
+MIGRATIONS = {
+    "programme": "podium.platform.programme.migrations",
+    "registration": "podium.platform.registration.migrations",
 }
 
 
@@ -61,7 +68,11 @@ def tortoise_config(settings: Settings, url: str | None = None) -> dict[str, Any
     return {
         "connections": {"default": connection_config(url or database_url(settings))},
         "apps": {
-            label: {"models": modules, "default_connection": "default", "migrations": f"podium.{label}.migrations"}
+            label: {
+                "models": modules,
+                "default_connection": "default",
+                "migrations": MIGRATIONS.get(label, f"podium.{label}.migrations"),
+            }
             for label, modules in APPS.items()
         },
         "use_tz": True,

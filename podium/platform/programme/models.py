@@ -1,0 +1,3 @@
+"""programme models."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""registration models."""
+
+from __future__ import annotations
