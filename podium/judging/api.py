@@ -132,17 +132,21 @@ async def api_scorecard(request: Request) -> Response:
         content: {application/json: {schema: {$ref: '#/components/schemas/Errors'}}}
     """
     actor = actor_of(request)
-    card = await scoring.get_scorecard(actor=actor, assignment_id=request.path_params["id"])
+    # The autosave's path: one query loads the card, the save leaves it as saved, and that is the answer.
+    card = await scoring.get_light_scorecard(actor=actor, assignment_id=request.path_params["id"])
     if request.method == "PATCH":
         body = await json_object(request)
         comment = body.get("comment")
         if comment is not None and not isinstance(comment, str):
             raise InvalidInput({"comment": [_("Send the comment as text.")]})
         values = {k: v for k, v in body.items() if k.startswith("c_")}
-        await scoring.save(actor=actor, card=card, values=values, comment=comment)
-        if body.get("submit") is True:
+        if body.get("submit") is True:  # rare: the whole scorecard, as the scorecard page loads it
+            card = await scoring.get_scorecard(actor=actor, assignment_id=card.assignment.id)
+            await scoring.save(actor=actor, card=card, values=values, comment=comment)
             await scoring.submit(actor=actor, card=card)
-        card = await scoring.get_scorecard(actor=actor, assignment_id=card.assignment.id)
+            card = await scoring.get_scorecard(actor=actor, assignment_id=card.assignment.id)
+        else:
+            await scoring.save(actor=actor, card=card, values=values, comment=comment)
     return JSONResponse(scorecard_json(card))
 
 

@@ -822,18 +822,20 @@ async def seed_judging() -> dict[str, Any]:
             ],
             batch_size=1000,
         )
+        # The assignment round comes before the demo's rounds, so that it judges the whole field (a later round
+        # judges only the projects that advanced into it); the scoring round's cards are made directly.
+        first = await Round.filter(competition_id=competition.id).order_by("position").first()
         last = await Round.filter(competition_id=competition.id).order_by("-position").first()
-        position = last.position if last else 0
         scoring = await Round.create(
             competition_id=competition.id,
-            position=position + 1,
+            position=(last.position if last else 0) + 1,
             name_en="Bench scoring",
             name_zh="基准评分",
             status=RoundStatus.JUDGING,
         )
         assigning = await Round.create(
             competition_id=competition.id,
-            position=position + 2,
+            position=(first.position if first else 1) - 1,
             name_en="Bench assignment",
             name_zh="基准分配",
             status=RoundStatus.OPEN,
