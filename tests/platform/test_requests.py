@@ -211,3 +211,9 @@ async def test_static_files_leave_the_session_cookie_alone(client: httpx.AsyncCl
     assert response.status_code == 200
     assert not any(c.startswith("podium_session=") for c in response.headers.get_list("set-cookie"))
     assert (await client.get("/account")).status_code == 200
+
+
+async def test_an_id_too_large_for_the_database_is_not_found(client: httpx.AsyncClient) -> None:
+    for url in ("/organize/rounds/99999999999999999999", "/api/v1/projects/99999999999", "/projects/1234567890"):
+        response = await client.get(url)
+        assert response.status_code == 404, url

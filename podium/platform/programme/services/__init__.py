@@ -1,0 +1,1 @@
+"""Programme services: rooms, speakers, sessions, bookmarks and calendar feeds."""

@@ -1,0 +1,1 @@
+"""Programme tests."""
