@@ -63,6 +63,15 @@ def _check_base_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _check_api_base(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// address")
+    return value.rstrip("/")
+
+
 class Settings(BaseSettings):
     """Every knob Podium has. Unset means the embedded default."""
 
@@ -79,6 +88,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
+    # Where the Stripe SDK sends its API calls. Unset: Stripe itself with STRIPE_API_KEY, or, without a key,
+    # the development fake that `podium run` mounts under /_fake-stripe (test payments, no money moves).
+    stripe_api_base: Annotated[str | None, AfterValidator(_check_api_base)] = None
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Accounts
@@ -88,6 +100,11 @@ class Settings(BaseSettings):
     signin_failures_per_account: int = Field(default=5, ge=1)
     signin_failures_per_address: int = Field(default=30, ge=1)
     signin_lockout_minutes: int = Field(default=15, ge=1)
+    # Tickets: how long an unpaid order holds its seats, how long a waitlist offer holds one, and how many
+    # days before the summit's first day attendees can no longer correct the name on their ticket.
+    ticket_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    waitlist_offer_hours: int = Field(default=24, ge=1, le=24 * 14)
+    ticket_name_change_days: int = Field(default=2, ge=0, le=365)
     # Uploads (pitch decks), stored under VAR_DIR/uploads
     deck_max_mb: int = Field(default=20, ge=1, le=500)
     # Database pool (PostgreSQL only)
@@ -119,6 +136,11 @@ class Settings(BaseSettings):
     @property
     def deck_max_bytes(self) -> int:
         return self.deck_max_mb * 1024 * 1024
+
+    @property
+    def stripe_fake(self) -> bool:
+        """No Stripe key: paid tickets go through the development fake (clearly labelled test payments)."""
+        return self.stripe_api_key is None
 
     @property
     def secure_cookies(self) -> bool:

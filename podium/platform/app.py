@@ -19,6 +19,7 @@ from podium.platform.errors import EXCEPTION_HANDLERS
 from podium.platform.jobs import JobRegistry
 from podium.platform.logs import configure_logging
 from podium.platform.middleware import PodiumMiddleware
+from podium.platform.registration import gateway
 from podium.platform.summits import endpoints as summit_pages
 from podium.platform.templating import STATIC_DIR, make_templates
 from podium.platform.users import endpoints as user_pages
@@ -62,6 +63,9 @@ def create_app(
         await db.init_db(settings, database_url)
         queue = await jobs.open_queue(settings.redis_url)
         jobs.install(queue)
+        # Stripe's client for this event loop; in development mode it reaches the in-process fake (podium.asgi).
+        payments = gateway.connect(settings, transport=getattr(app.state, "stripe_transport", None))
+        gateway.install(payments)
         if queue.embedded:
             queue.start_worker(registry or JobRegistry(), job_context(settings, templates.env))
             log.info("jobs run in this process (embedded queue)")
@@ -70,6 +74,8 @@ def create_app(
         finally:
             await queue.close()
             jobs.install(None)
+            gateway.install(None)
+            await payments.close()
             await db.close_db()
 
     app = Starlette(

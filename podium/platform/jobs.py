@@ -39,6 +39,12 @@ class JobName(StrEnum):
     REFILL_DECLINED = "refill_declined"
     COMPUTE_RANKING = "compute_ranking"
     SEND_RESULTS = "send_results"
+    HANDLE_STRIPE_EVENT = "handle_stripe_event"
+    RELEASE_LAPSED_HOLDS = "release_lapsed_holds"
+    REFUND_ORDER = "refund_order"
+    OFFER_WAITLIST = "offer_waitlist"
+    SEND_OUTCOME_SURVEYS = "send_outcome_surveys"
+    RECOMPUTE_FUNDING_FX = "recompute_funding_fx"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,10 @@ async def test_openapi_is_valid_openapi_3(client: httpx.AsyncClient) -> None:
         "/api/v1/summits",
         "/api/v1/summits/{slug}",
         "/api/v1/summits/{slug}/competitions",
+        "/api/v1/summits/{slug}/ticket-types",
+        "/api/v1/summits/{slug}/orders",
+        "/api/v1/orders/{id}",
+        "/api/v1/summits/{slug}/sessions",
         "/api/v1/competitions/{id}",
         "/api/v1/competitions/{id}/tracks",
         "/api/v1/competitions/{id}/tracks/{item_id}",
@@ -55,5 +59,9 @@ async def test_openapi_is_valid_openapi_3(client: httpx.AsyncClient) -> None:
         "/api/v1/rounds/{id}",
         "/api/v1/projects",
         "/api/v1/projects/{id}",
+        "/api/v1/projects/{id}/funding-rounds",
+        "/api/v1/projects/{id}/funding-rounds/{round_id}",
+        "/api/v1/summits/{slug}/fx-rates",
     }
     assert set(spec["paths"]["/api/v1/projects/{id}"]) == {"get", "patch"}
+    assert set(spec["paths"]["/api/v1/summits/{slug}/ticket-types"]) == {"get", "post"}

@@ -1,0 +1,1 @@
+"""Financing after the award: money arithmetic, forms, organizer pages, the follow-up survey and the API."""

@@ -1,0 +1,1 @@
+"""Registration services: inventory (seat counters), catalog, orders, payments, tickets, waitlist."""
