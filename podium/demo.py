@@ -51,6 +51,8 @@ from podium.judging.models import (
 from podium.judging.services import rankings
 from podium.platform import auth
 from podium.platform.i18n import utcnow
+from podium.platform.programme.demo import seed_demo_programme
+from podium.platform.registration.demo import seed_demo_tickets
 from podium.platform.summits.models import Role, Summit, SummitRole
 from podium.platform.users.models import User
 from podium.settings import Settings
@@ -714,6 +716,8 @@ async def seed(*, settings: Settings, only_if_empty: bool = False) -> bool:
         password_hash = password_hash or await auth.hash_password(DEMO_PASSWORD)
         wrote = await _seed_judging(current, competition, password_hash) or wrote
         wrote = await _seed_sprint(current, password_hash, settings) or wrote
+        wrote = await seed_demo_programme(current, settings) or wrote
+        wrote = await seed_demo_tickets(current) or wrote
     log.info("demo %s", "seeded" if wrote else "already present")
     return wrote
 
