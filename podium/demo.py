@@ -52,7 +52,9 @@ from podium.judging.services import rankings
 from podium.platform import auth
 from podium.platform.i18n import utcnow
 from podium.platform.programme.demo import seed_demo_programme
+from podium.platform.programme.models import Session as ProgrammeSession
 from podium.platform.registration.demo import seed_demo_tickets
+from podium.platform.registration.models import TicketType
 from podium.platform.summits.models import Role, Summit, SummitRole
 from podium.platform.users.models import User
 from podium.settings import Settings
@@ -718,6 +720,7 @@ async def seed(*, settings: Settings, only_if_empty: bool = False) -> bool:
         wrote = await _seed_sprint(current, password_hash, settings) or wrote
         wrote = await seed_demo_programme(current, settings) or wrote
         wrote = await seed_demo_tickets(current) or wrote
+        await _link_side_events(current)
     log.info("demo %s", "seeded" if wrote else "already present")
     return wrote
 
@@ -849,6 +852,15 @@ async def _seed_judging(summit: Summit, competition: Competition, password_hash:
     for card in scored:
         await card.save(update_fields=["status", "submitted_at", "comment"])
     return True
+
+
+async def _link_side_events(summit: Summit) -> None:
+    """The demo's investor matchmaking sells its places through the investor pass."""
+    investor = await TicketType.get_or_none(summit_id=summit.id, name_en="Investor pass")
+    if investor is not None:
+        await ProgrammeSession.filter(summit_id=summit.id, needs_registration=True, ticket_type_id=None).update(
+            ticket_type_id=investor.id
+        )
 
 
 SPRINT_PROJECTS = 40

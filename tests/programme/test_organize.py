@@ -345,3 +345,24 @@ async def test_times_follow_the_summits_zone_across_a_daylight_saving_change(cli
         "2026-10-24": datetime(2026, 10, 24, 8, 0, tzinfo=UTC),
         "2026-10-25": datetime(2026, 10, 25, 9, 0, tzinfo=UTC),
     }
+
+
+async def test_a_side_event_sells_its_places_through_a_ticket_type_of_the_summit(client: httpx.AsyncClient) -> None:
+    from podium.platform.registration.models import TicketType
+
+    summit = await organizer_of(client)
+    other = await make_summit(slug="elsewhere")
+    theirs = await TicketType.create(summit=other, name_en="Their pass", currency="CNY", capacity=10)
+    ours = await TicketType.create(summit=summit, name_en="Matchmaking seat", currency="CNY", capacity=40)
+    side = {"kind": "side-event", "title_en": "Investor matchmaking", "needs_registration": "1"}
+    foreign = await post_form(client, NEW, session_form(**side, ticket_type_id=str(theirs.id)), page=NEW)
+    assert foreign.status_code == 422
+    assert "Choose a ticket type from the list." in foreign.text
+    assert "Matchmaking seat" in foreign.text  # the summit's own types are offered
+    unticked = await post_form(client, NEW, session_form(kind="side-event", ticket_type_id=str(ours.id)), page=NEW)
+    assert unticked.status_code == 422
+    linked = await post_form(client, NEW, session_form(**side, ticket_type_id=str(ours.id)), page=NEW)
+    assert linked.status_code == 303
+    assert (await Session.get(summit_id=summit.id)).ticket_type_id == ours.id
+    public = await client.get(f"/summits/{summit.slug}/programme")
+    assert f'href="/summits/{summit.slug}/tickets/{ours.id}/order"' in public.text

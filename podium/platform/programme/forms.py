@@ -73,8 +73,11 @@ class SessionForm(Form):
     speakers: list[RowId] = Field(default_factory=list)
     published: bool = False
     needs_registration: bool = False
+    # The ticket type that sells the places of a side event with its own registration.
+    ticket_type_id: RowId | None = None
 
     field_messages = {  # noqa: RUF012
+        "ticket_type_id": lambda: _("Choose a ticket type from the list."),
         "kind": lambda: _("Choose a kind of session from the list."),
         "starts_at": lambda: _("Enter a date and time, like 2026-09-19 09:30."),
         "ends_at": lambda: _("Enter a date and time, like 2026-09-19 11:00."),
@@ -82,7 +85,7 @@ class SessionForm(Form):
         "speakers": lambda: _("Choose speakers from the list."),
     }
 
-    @field_validator("room_id", mode="before")
+    @field_validator("room_id", "ticket_type_id", mode="before")
     @classmethod
     def _no_room(cls, value: object) -> object:
         return value or None
@@ -117,6 +120,8 @@ class SessionForm(Form):
             problems["ends_at"] = [_("The session must end after it starts.")]
         if self.needs_registration and self.kind != SessionKind.SIDE_EVENT:
             problems["needs_registration"] = [_("Only side events take their own registration.")]
+        if self.ticket_type_id is not None and not self.needs_registration:
+            problems["ticket_type_id"] = [_("Tick “own registration” to sell places through a ticket type.")]
         if problems:
             # Not a ValueError, so pydantic lets it through with its field names intact.
             raise InvalidInput(problems)

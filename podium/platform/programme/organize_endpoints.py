@@ -18,6 +18,7 @@ from podium.platform.programme import photos, schedule
 from podium.platform.programme.forms import RoomForm, SpeakerForm, parse_session, session_values
 from podium.platform.programme.models import Session, SessionKind, Speaker
 from podium.platform.programme.services import rooms, sessions, speakers
+from podium.platform.registration.models import TicketType
 from podium.platform.summits import services as summits
 from podium.platform.summits.models import Summit
 from podium.platform.web import NOTICES, actor_of, redirect, render, settings_of
@@ -113,6 +114,7 @@ def _session_values(found: Session, timezone: str) -> dict[str, Any]:
         starts_at=schedule.to_local_input(found.starts_at, timezone),
         ends_at=schedule.to_local_input(found.ends_at, timezone),
         room_id=str(found.room_id or ""),
+        ticket_type_id=str(found.ticket_type_id or ""),
         speakers=[str(link.speaker_id) for link in found.speaker_links],
     )
     return values
@@ -136,6 +138,11 @@ async def _session_page(
         + [(str(room.id), localized(room, "name")) for room in await rooms.list_rooms(summit=summit)],
         "speakers": await speakers.list_speakers(summit=summit),
         "chosen": [str(value) for value in values.get("speakers", [])],
+        "ticket_choices": [("", _("Not sold yet"))]
+        + [
+            (str(t.id), localized(t, "name"))
+            for t in await TicketType.filter(summit_id=summit.id).order_by("position", "id")
+        ],
         **_helpers(),
     }
     return render(request, "programme/session_form.html", context, status_code)

@@ -18,12 +18,22 @@ from podium.platform.programme.forms import SessionForm
 from podium.platform.programme.models import Room, Session, SessionSpeaker, Speaker
 from podium.platform.programme.queries import is_row_id, published_of, with_details
 from podium.platform.programme.schedule import local_day, time_range, to_utc
+from podium.platform.registration.models import TicketType
 from podium.platform.summits.models import Summit
 
 # Sessions may start this long before the summit's first day and end this long after its last
 # (pre-events, side trips); anything further out is a typing mistake.
 MARGIN = timedelta(days=3)
-FIELDS = ("kind", "title_en", "title_zh", "description_en", "description_zh", "published", "needs_registration")
+FIELDS = (
+    "kind",
+    "title_en",
+    "title_zh",
+    "description_en",
+    "description_zh",
+    "published",
+    "needs_registration",
+    "ticket_type_id",
+)
 
 
 async def list_sessions(*, actor: Actor, summit: Summit) -> list[Session]:
@@ -85,6 +95,8 @@ async def _check(summit: Summit, form: SessionForm, session_id: int | None) -> _
         room = await Room.filter(id=form.room_id, summit_id=summit.id).select_for_update().first()
         if room is None:
             errors["room_id"] = [_("Choose a room from the list.")]
+    if form.ticket_type_id is not None and not await TicketType.exists(id=form.ticket_type_id, summit_id=summit.id):
+        errors["ticket_type_id"] = [_("Choose a ticket type from the list.")]
     if form.speakers:
         found = await Speaker.filter(id__in=form.speakers, summit_id=summit.id).values_list("id")
         if {int(speaker_id) for (speaker_id,) in found} != set(form.speakers):
