@@ -16,6 +16,8 @@ from podium.competitions.import_endpoints import routes as import_routes
 from podium.competitions.project_endpoints import routes as project_routes
 from podium.judging.api import routes as judging_api_routes
 from podium.judging.endpoints import routes as judging_routes
+from podium.judging.impact.api import routes as impact_api_routes
+from podium.judging.impact.endpoints import routes as impact_routes
 from podium.judging.results_endpoints import routes as results_routes
 from podium.platform.app import create_app, setup_logging
 from podium.platform.programme import organize_endpoints as programme_organize
@@ -23,7 +25,10 @@ from podium.platform.programme.api import routes as programme_api_routes
 from podium.platform.programme.endpoints import routes as programme_routes
 from podium.platform.registration import gateway
 from podium.platform.registration.api import routes as registration_api_routes
+from podium.platform.registration.checkin_endpoints import routes as checkin_routes
 from podium.platform.registration.endpoints import routes as registration_routes
+from podium.platform.registration.orders_admin import routes as registration_admin_routes
+from podium.platform.registration.visa_endpoints import routes as visa_routes
 from podium.settings import Settings, get_settings
 from podium.workers.registry import JOBS
 
@@ -53,11 +58,16 @@ def build_app(settings: Settings | None = None, *, database_url: str | None = No
             *judging_routes,
             *judging_api_routes,
             *results_routes,
+            *impact_routes,
+            *impact_api_routes,
             *programme_routes,
             *programme_organize.routes,
             *programme_api_routes,
             *registration_routes,
+            *registration_admin_routes,
             *registration_api_routes,
+            *checkin_routes,
+            *visa_routes,
             *fake_routes,
         ],
         registry=JOBS,

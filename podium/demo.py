@@ -34,6 +34,7 @@ from podium.competitions.models import (
 from podium.competitions.services.eligibility import evaluate_project
 from podium.competitions.services.projects import upload_key, upload_path
 from podium.judging import solver
+from podium.judging.impact_demo import seed_past_edition
 from podium.judging.models import (
     Advancement,
     Assignment,
@@ -721,6 +722,7 @@ async def seed(*, settings: Settings, only_if_empty: bool = False) -> bool:
         wrote = await seed_demo_programme(current, settings) or wrote
         wrote = await seed_demo_tickets(current) or wrote
         await _link_side_events(current)
+        wrote = await seed_past_edition(summits["ges-2026"], settings) or wrote
     log.info("demo %s", "seeded" if wrote else "already present")
     return wrote
 

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     ticket_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     waitlist_offer_hours: int = Field(default=24, ge=1, le=24 * 14)
     ticket_name_change_days: int = Field(default=2, ge=0, le=365)
+    # Visa invitation letters: passport numbers are erased this many days after the summit's last day, and
+    # the letters are drawn with this CJK TrueType/OpenType font (unset: the usual system fonts are searched;
+    # without one the letter is in English only).
+    visa_erase_days: int = Field(default=30, ge=0, le=3650)
+    visa_cjk_font: Path | None = None
     # Uploads (pitch decks), stored under VAR_DIR/uploads
     deck_max_mb: int = Field(default=20, ge=1, le=500)
     # Database pool (PostgreSQL only)

@@ -28,7 +28,7 @@ APPS: dict[str, list[str]] = {
     "programme": ["podium.platform.programme.models"],
     "registration": ["podium.platform.registration.models"],
     "competitions": ["podium.competitions.models", "podium.competitions.financing_models"],
-    "judging": ["podium.judging.models"],
+    "judging": ["podium.judging.models", "podium.judging.impact.models"],
 }
 # Where an app's migrations live, when not in podium.<app>.migrations.
 MIGRATIONS = {

@@ -43,6 +43,7 @@ class JobName(StrEnum):
     RELEASE_LAPSED_HOLDS = "release_lapsed_holds"
     REFUND_ORDER = "refund_order"
     OFFER_WAITLIST = "offer_waitlist"
+    ERASE_PASSPORT_NUMBERS = "erase_passport_numbers"
     SEND_OUTCOME_SURVEYS = "send_outcome_surveys"
     RECOMPUTE_FUNDING_FX = "recompute_funding_fx"
 

@@ -247,6 +247,7 @@ class Context:
     competition_id: int = 0
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
     judging: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rushes: dict[str, dict[str, Any]] = field(default_factory=dict)  # the ticket rushes, by kind
     load_average: tuple[float, ...] = field(default_factory=os.getloadavg)
     pids: dict[str, int] = field(default_factory=dict)  # the servers' main processes
     database_pids: list[int] = field(default_factory=list)  # PostgreSQL's postmaster
@@ -1292,6 +1293,443 @@ def judging_targets(
     return targets
 
 
+# --------------------------------------------------------------------------- ticketing: the rush
+
+RUSH_BUYERS = 1_000
+RUSH_SEATS = 500
+RUSH_TIMEOUT_S = 120
+RUSH_EMAIL = "rush{n:04d}@bench.podium.example"
+
+
+@dataclass(frozen=True)
+class Rush:
+    """RUSH_BUYERS buyers at once, each POSTing one ticket of `kind` through the API on its own connection."""
+
+    kind: str  # "free": sold at once, tickets issued and mailed; "paid": held while the buyer pays on Stripe
+    price: int
+
+
+RUSHES = [Rush("free", 0), Rush("paid", 128_000)]
+
+
+async def seed_rush() -> dict[str, Any]:
+    """One ticket type per rush in the demo summit, RUSH_SEATS seats each, at most one ticket an order; returns
+    the summit's slug and the types' ids by kind. Run in a subprocess."""
+    from podium.platform import db
+    from podium.platform.registration.models import TicketType
+    from podium.platform.summits.models import Summit
+    from podium.settings import load_settings
+
+    await db.init_db(load_settings())
+    try:
+        summit = await Summit.get(slug="ges-2027")
+        ids = {}
+        for n, rush in enumerate(RUSHES):
+            made = await TicketType.create(
+                summit_id=summit.id,
+                name_en=f"Bench rush ({rush.kind})",
+                name_zh=f"抢票基准（{'免费' if rush.price == 0 else '付费'}）",
+                price=rush.price,
+                currency="CNY",
+                capacity=RUSH_SEATS,
+                max_per_order=1,
+                position=1000 + n,
+            )
+            ids[rush.kind] = made.id
+        return {"slug": summit.slug, "types": ids}
+    finally:
+        await db.close_db()
+
+
+async def check_rush(ticket_type_id: int) -> dict[str, int]:
+    """What the database holds after a rush: the type's counters, its orders and tickets. Run in a subprocess."""
+    from podium.platform import db
+    from podium.platform.registration.models import Order, OrderStatus, Ticket, TicketStatus, TicketType
+    from podium.settings import load_settings
+
+    await db.init_db(load_settings())
+    try:
+        found = await TicketType.get(id=ticket_type_id)
+        tickets = Ticket.filter(ticket_type_id=ticket_type_id)
+        orders = Order.filter(ticket_type_id=ticket_type_id)
+        return {
+            "capacity": found.capacity,
+            "sold": found.sold,
+            "held": found.held,
+            "reserved": found.reserved,
+            "orders_paid": await orders.filter(status=OrderStatus.PAID).count(),
+            "orders_pending": await orders.filter(status=OrderStatus.PENDING).count(),
+            "tickets_issued": await tickets.filter(status=TicketStatus.ISSUED).count(),
+            "tickets_pending": await tickets.filter(status=TicketStatus.PENDING).count(),
+            "tickets_void": await tickets.filter(status=TicketStatus.VOID).count(),
+        }
+    finally:
+        await db.close_db()
+
+
+def rush_bodies(ticket_type_id: int, first: int, count: int) -> list[str]:
+    """The JSON bodies of `count` buyers, each one ticket for themselves (their own e-mail address)."""
+    return [
+        json.dumps(
+            {
+                "ticket_type": ticket_type_id,
+                "quantity": 1,
+                "attendees": [{"name": f"Rush Buyer {n}", "email": RUSH_EMAIL.format(n=n)}],
+            }
+        )
+        for n in range(first, first + count)
+    ]
+
+
+def drive_rush(spec_path: str, out_path: str) -> None:
+    """A rush client, run in its own process by run_rush: reads its buyers from spec_path, writes what it
+    measured to out_path."""
+    spec = json.loads(Path(spec_path).read_text())
+    Path(out_path).write_text(json.dumps(asyncio.run(_drive_rush(spec))))
+
+
+async def _drive_rush(spec: dict[str, Any]) -> dict[str, Any]:
+    """Every buyer connects and posts at spec's `start_at` (a wall-clock time shared by the clients). Returns
+    each buyer's [status (0: no answer), latency in ms, wall-clock time of the answer]."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    path: str = spec["path"]
+
+    async def buyer(body: bytes) -> list[float]:
+        connection = KeepAlive(spec["base"])
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(RUSH_TIMEOUT_S):
+                status, _answer = await connection.request("POST", path, headers, body)
+        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            status = 0
+        finally:
+            connection.close()
+        return [status, round((time.perf_counter() - started) * 1000, 3), time.time()]
+
+    bodies = [body.encode() for body in spec["bodies"]]
+    await asyncio.sleep(max(0.0, spec["start_at"] - time.time()))
+    began = time.time()
+    outcomes = await asyncio.gather(*(buyer(body) for body in bodies))
+    return {"began": began, "outcomes": outcomes}
+
+
+def merge_rush(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report from the rush clients': answers by status, orders/s (201s over the time from the common
+    start to the last 201), answers/s, and p50/p99 latency of every answer (201 and 409 alike)."""
+    began = min(part["began"] for part in parts)
+    outcomes = [outcome for part in parts for outcome in part["outcomes"]]
+    statuses: dict[int, int] = {}
+    for status, _ms, _at in outcomes:
+        statuses[int(status)] = statuses.get(int(status), 0) + 1
+    answered = [outcome for outcome in outcomes if outcome[0]]
+    created = [outcome for outcome in answered if outcome[0] == 201]
+    latencies = [ms for _status, ms, _at in answered]
+    last_order = max((at for _status, _ms, at in created), default=began) - began
+    last_answer = max((at for _status, _ms, at in answered), default=began) - began
+    return {
+        "buyers": len(outcomes),
+        "created": len(created),
+        "refused": statuses.get(409, 0),
+        "other": sum(count for status, count in statuses.items() if status not in (0, 201, 409)),
+        "no_answer": statuses.get(0, 0),
+        "statuses": {str(status): count for status, count in sorted(statuses.items())},
+        "orders_per_s": round(len(created) / last_order, 1) if last_order > 0 else 0.0,
+        "answers_per_s": round(len(answered) / last_answer, 1) if last_answer > 0 else 0.0,
+        "seconds": round(last_answer, 3),
+        "p50_ms": round(percentile(latencies, 50), 1) if latencies else 0.0,
+        "p99_ms": round(percentile(latencies, 99), 1) if latencies else 0.0,
+    }
+
+
+def oversold(stored: dict[str, int]) -> int:
+    """Seats counted beyond the capacity: sold and held (and set aside), never more than there are."""
+    return max(0, stored["sold"] + stored["held"] + stored["reserved"] - stored["capacity"])
+
+
+def run_rush(rush: Rush, ctx: Context, base: str, slug: str, ticket_type_id: int) -> dict[str, Any]:
+    """The rush's buyers split over CLIENT_PROCESSES clients that start together; then the database's count."""
+    path = f"/api/v1/summits/{slug}/orders"
+    print(f"  ticket rush ({rush.kind}): {RUSH_BUYERS:,} buyers at once for {RUSH_SEATS} seats: POST {path}")
+    start_at = time.time() + 3  # the clients import and build their bodies first
+    before = CpuSample.now()
+    share = -(-RUSH_BUYERS // CLIENT_PROCESSES)
+    offset = 10_000 * (RUSHES.index(rush) + 1)
+    processes = []
+    for n in range(CLIENT_PROCESSES):
+        count = min(share, RUSH_BUYERS - n * share)
+        spec_path = ctx.workdir / f"rush-{rush.kind}-{n}.json"
+        out_path = ctx.workdir / f"rush-{rush.kind}-{n}.out.json"
+        out_path.unlink(missing_ok=True)
+        bodies = rush_bodies(ticket_type_id, offset + n * share, count)
+        spec_path.write_text(json.dumps({"base": base, "path": path, "start_at": start_at, "bodies": bodies}))
+        code = "import sys; from podium.tooling.bench import drive_rush; drive_rush(sys.argv[1], sys.argv[2])"
+        command = [sys.executable, "-c", code, str(spec_path), str(out_path)]
+        process = subprocess.Popen(command, env=ctx.env, cwd=ctx.workdir, stderr=subprocess.PIPE, text=True)
+        processes.append((process, out_path))
+    parts = []
+    for process, out_path in processes:
+        try:
+            _out, err = process.communicate(timeout=RUSH_TIMEOUT_S + 60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise BenchError(f"ticket rush ({rush.kind}): a client did not finish") from None
+        if process.returncode != 0 or not out_path.exists():
+            raise BenchError(f"ticket rush ({rush.kind}): a client failed: {_last(err or '', 1500)}")
+        parts.append(json.loads(out_path.read_text()))
+    measured = merge_rush(parts)
+    # Per answer, 201 and 409 alike: on a shared machine the rate moves with the neighbours, the cost hardly.
+    cost = cpu_per_save(before, CpuSample.now(), ctx, measured["buyers"] - measured["no_answer"])
+    stored = run_async(ctx, f"check_rush({ticket_type_id})", what="counting the rush's seats")
+    result = {"kind": rush.kind, "price": rush.price, **measured, "database": stored, "oversold": oversold(stored)}
+    if cost:
+        result.update(cpu_ms_per_answer=cost["cpu_ms_per_save"], other_cpu_share=cost["other_cpu_share"])
+    print(
+        f"    {measured['created']} orders (201), {measured['refused']} sold out (409), {measured['other']} other, "
+        f"{measured['no_answer']} unanswered in {measured['seconds']:.2f} s: {measured['orders_per_s']:.0f} orders/s, "
+        f"p50 {measured['p50_ms']:.0f} ms, p99 {measured['p99_ms']:.0f} ms; database: sold {stored['sold']}, "
+        f"held {stored['held']} of {stored['capacity']}, tickets issued {stored['tickets_issued']}, "
+        f"pending {stored['tickets_pending']}; oversold {result['oversold']}",
+        flush=True,
+    )
+    if cost:
+        spent = cost["cpu_ms_per_save"]
+        print(
+            f"    CPU per answer: app {spent['app']} ms, PostgreSQL {spent['postgres']} ms, clients "
+            f"{spent['load_clients']} ms; other processes took {cost['other_cpu_share']:.0%} of the CPU",
+            flush=True,
+        )
+    return result
+
+
+def rush_targets(rushes: dict[str, dict[str, Any]]) -> list[Target]:
+    """Per rush: never a seat too many, and each seat taken exactly once (orders, counters and tickets agree)."""
+    targets = []
+    for kind, r in rushes.items():
+        stored = r["database"]
+        taken = stored["sold"] if kind == "free" else stored["held"]
+        tickets = stored["tickets_issued"] if kind == "free" else stored["tickets_pending"]
+        exact = r["created"] == taken == tickets == stored["capacity"] and r["created"] + r["refused"] == r["buyers"]
+        targets.append(
+            Target(
+                f"ticket rush ({kind}), {r['buyers']:,} buyers at once for {stored['capacity']} seats",
+                "oversold = 0, and every seat taken by exactly one order and ticket",
+                f"oversold {r['oversold']}; {r['created']} orders, {r['refused']} sold out, {taken} seats "
+                f"{'sold' if kind == 'free' else 'held'}, {tickets} tickets; {r['orders_per_s']:.0f} orders/s, "
+                f"p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms",
+                r["oversold"] == 0 and exact,
+            )
+        )
+    return targets
+
+
+# --------------------------------------------------------------------------- impact: the organizer's dashboard
+
+IMPACT = "impact dashboard (10k)"
+IMPACT_FUNDING_ROUNDS = 30_000  # over the field, in three currencies, over three years around the final
+IMPACT_CARDS = 3  # submitted online-review scorecards per project, from the bench judges
+IMPACT_FIELDS = (1_000, 300, 100)  # projects in the semi-final rounds and the final after the online review
+TARGET_IMPACT_P50_MS = 150.0
+
+
+def impact_problems(_ctx: Context, html: str) -> list[str]:
+    """Why this is not the organizer's full impact dashboard (empty when it is)."""
+    problems = []
+    for key in ("funnel", "money-tracks", "money-tiers", "correlation", "judges"):
+        if f'<table id="{key}">' not in html:
+            problems.append(f"no {key} table")
+    if html.count('class="chart" role="img"') < 6:
+        problems.append("fewer than six charts")
+    return problems
+
+
+IMPACT_SCENARIO = Scenario(IMPACT, PODIUM, "/organize/competitions/{competition}/impact", impact_problems)
+# An organizers' page: a few of them load the dashboard at once, not the page scenarios' 32 connections. At 32
+# the figure would be the queue in front of two processes (p50 = connections / throughput), not the page.
+IMPACT_CONNECTIONS = 4
+
+
+def run_impact(ctx: Context, base: str, *, warm_up: bool) -> WrkResult:
+    return run_scenario(
+        IMPACT_SCENARIO, dataclasses.replace(ctx, connections=IMPACT_CONNECTIONS), base, warm_up=warm_up
+    )
+
+
+async def seed_impact() -> dict[str, Any]:
+    """What the impact dashboard reads, over the demo competition grown by seed_field: the demo's four rounds
+    finalised (the whole field ranked in the online review, then IMPACT_FIELDS), prizes granted from the
+    final, IMPACT_FUNDING_ROUNDS funding rounds (better-placed projects raise more often), outcomes, teams
+    listed publicly, and IMPACT_CARDS submitted scorecards per project from the bench judges. The final is
+    dated 18 months ago. Run in a subprocess, after seed_judging."""
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tortoise import connections
+
+    from podium.competitions.financing_models import (
+        FundingKind,
+        FundingRound,
+        Outcome,
+        RoundSource,
+        SurveySchedule,
+        Verification,
+    )
+    from podium.competitions.models import Competition, Project, ProjectStatus, Round
+    from podium.judging.impact.models import ImpactOptIn
+    from podium.judging.models import (
+        Advancement,
+        Assignment,
+        AssignmentStatus,
+        Award,
+        AwardTier,
+        Criterion,
+        Rubric,
+        Score,
+    )
+    from podium.platform import db
+    from podium.platform.i18n import utcnow
+    from podium.platform.users.models import User
+    from podium.settings import load_settings
+
+    await db.init_db(load_settings())
+    try:
+        competition = await Competition.get(slug="gec-2027")
+        rng = random.Random(17)
+        rounds = list(await Round.filter(competition_id=competition.id, position__in=[1, 2, 3, 4]).order_by("position"))
+        ids = list(
+            await Project.filter(competition_id=competition.id, status=ProjectStatus.SUBMITTED)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        quality = {p: rng.gauss(0, 1) for p in ids}
+        field, advancement = list(ids), []
+        for found, advance in zip(rounds, (*IMPACT_FIELDS, 0), strict=True):
+            ranked = sorted(field, key=lambda p: -(quality[p] + rng.gauss(0, 0.5)))
+            advancement += [
+                Advancement(round_id=found.id, project_id=p, rank=n, score=Decimal(100), advances=n <= advance)
+                for n, p in enumerate(ranked, 1)
+            ]
+            field = ranked[:advance] if advance else ranked
+        await Advancement.bulk_create(advancement, batch_size=5000)
+        tiers = []
+        for n, (name, count) in enumerate((("Gold", 10), ("Silver", 20), ("Bronze", 30)), 1):
+            tiers.append(await AwardTier.create(competition_id=competition.id, position=n, name_en=name, count=count))
+        winners = iter(enumerate(field, 1))
+        await Award.bulk_create(
+            [
+                Award(tier_id=tier.id, project_id=p, rank=n)
+                for tier in tiers
+                for n, p in (next(winners) for _ in range(tier.count))
+            ]
+        )
+        today = utcnow().date()
+        final_on = today - timedelta(days=540)
+        await SurveySchedule.update_or_create(
+            defaults={"final_on": final_on, "months": [6, 12, 24, 36]}, competition_id=competition.id
+        )
+        weights = [2.0 ** quality[p] for p in ids]
+        now = utcnow()
+        funding = []
+        for project_id in rng.choices(ids, weights=weights, k=IMPACT_FUNDING_ROUNDS):
+            fen = int(rng.lognormvariate(15.4, 1.2)) * 100  # a median of about 5 million yuan
+            currency = rng.choices(("CNY", "USD", "EUR"), weights=(6, 3, 1))[0]
+            rate = {"CNY": 1.0, "USD": 1 / 7.1, "EUR": 1 / 7.8}[currency]
+            day = min(today, final_on + timedelta(days=rng.randrange(-365, 540)))
+            draw = rng.random()
+            funding.append(
+                FundingRound(
+                    project_id=project_id,
+                    kind=rng.choice(list(FundingKind)),
+                    amount=max(1, int(fen * rate)),
+                    currency=currency,
+                    announced_on=day,
+                    source=RoundSource.ORGANIZER,
+                    status=Verification.VERIFIED
+                    if draw < 0.8
+                    else Verification.REPORTED
+                    if draw < 0.95
+                    else Verification.REJECTED,
+                    confidential=rng.random() < 0.05,
+                    fx_date=day,
+                    reporting_currency="CNY",
+                    amount_reporting=fen,
+                    amount_usd=int(fen / 7.1),
+                    normalised_at=now,
+                )
+            )
+        await FundingRound.bulk_create(funding, batch_size=5000)
+        await Outcome.bulk_create(
+            [Outcome(project_id=p, incorporated_locally=True) for p in rng.sample(ids, len(ids) // 5)],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        await ImpactOptIn.bulk_create([ImpactOptIn(project_id=p, listed=True) for p in rng.sample(ids, 300)])
+        # Scorecards of the online review, from the bench judges: each judge's view of a project blurred.
+        judges = list(
+            await User.filter(email__endswith=JUDGE_EMAIL.split("@")[1]).order_by("id").values_list("id", flat=True)
+        )
+        rubric, _made = await Rubric.get_or_create(round_id=rounds[0].id)
+        criteria = list(await Criterion.filter(rubric_id=rubric.id, counted=True))
+        if not criteria:
+            criteria = [await Criterion.create(rubric_id=rubric.id, name_en="Overall", name_zh="总体")]
+        panels = {p: rng.sample(judges, IMPACT_CARDS) for p in ids}
+        await Assignment.bulk_create(
+            [
+                Assignment(
+                    round_id=rounds[0].id, project_id=p, judge_id=j, status=AssignmentStatus.SUBMITTED, submitted_at=now
+                )
+                for p, panel in panels.items()
+                for j in panel
+            ],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        cards = await Assignment.filter(round_id=rounds[0].id, judge_id__in=judges).values_list("id", "project_id")
+        await Score.bulk_create(
+            [
+                Score(
+                    assignment_id=card,
+                    criterion_id=c.id,
+                    value=min(10, max(1, round(5.5 + 1.5 * (quality[p] + rng.gauss(0, 1))))),
+                )
+                for card, p in cards
+                for c in criteria
+            ],
+            batch_size=10_000,
+        )
+        await connections.get("default").execute_script("ANALYZE")
+        return {
+            "projects": len(ids),
+            "funding_rounds": len(funding),
+            "advancement_rows": len(advancement),
+            "scorecards": len(cards),
+            "scores": len(cards) * len(criteria),
+        }
+    finally:
+        await db.close_db()
+
+
+def impact_targets(results: dict[str, WrkResult], seeded: dict[str, Any] | None) -> list[Target]:
+    if IMPACT not in results:
+        return []
+    r = results[IMPACT]
+    size = (
+        f"{seeded['projects']:,} projects, {seeded['funding_rounds']:,} funding rounds, "
+        f"{seeded['scorecards']:,} scorecards"
+        if seeded
+        else "the bench's field"
+    )
+    return [
+        Target(
+            f"impact dashboard over {size}, {IMPACT_CONNECTIONS} organizers at once",
+            f"p50 < {TARGET_IMPACT_P50_MS:g} ms",
+            f"p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, {r.rps:.0f} req/s",
+            r.p50_ms < TARGET_IMPACT_P50_MS,
+        )
+    ]
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -1354,6 +1792,7 @@ def write_json(
         "pass": passed,
         "timings": ctx.timings,
         "judging": ctx.judging,
+        "ticket_rush": ctx.rushes,
         "targets": [dataclasses.asdict(t) for t in targets],
         "command": "make bench",
     }
@@ -1396,11 +1835,14 @@ def _run(args: argparse.Namespace, wrk: str, workdir: Path) -> int:
         ctx.competition_id = int(run_async(ctx, f"seed_field({FIELD_SIZE})", what="seeding the field"))
         print(f"adding {BENCH_JUDGES} judges, a round in judging and a round to assign ...", flush=True)
         judging = run_async(ctx, "seed_judging()", what="seeding the judges")
+        print(f"adding {IMPACT_FUNDING_ROUNDS:,} funding rounds, results and scorecards for the impact dashboard ...")
+        ctx.timings["impact field"] = run_async(ctx, "seed_impact()", what="seeding the impact dashboard")
         servers: dict[str, Server] = {PODIUM.name: PODIUM}  # the judging scenarios load it too
         for scenario in SCENARIOS:
             servers.setdefault(scenario.server.name, scenario.server)
         runs: dict[str, list[WrkResult]] = {scenario.name: [] for scenario in SCENARIOS}
         runs.update({scenario.name: [] for scenario in SAVE_SCENARIOS})
+        runs[IMPACT] = []
         repeat = max(1, int(getattr(args, "repeat", 1)))
         with contextlib.ExitStack() as stack:
             # Every server stays up (idle ones cost nothing) so that rounds can alternate the scenarios:
@@ -1421,7 +1863,13 @@ def _run(args: argparse.Namespace, wrk: str, workdir: Path) -> int:
                     runs[scenario.name].append(run_scenario(scenario, ctx, base, warm_up=round_no == 0))
                 for saves in SAVE_SCENARIOS:
                     runs[saves.name].append(run_saves(saves, ctx, bases[PODIUM.name], cards, warm_up=round_no == 0))
+                runs[IMPACT].append(run_impact(ctx, bases[PODIUM.name], warm_up=round_no == 0))
             time_export(ctx, bases[PODIUM.name])
+            print(f"seeding {len(RUSHES)} ticket types of {RUSH_SEATS} seats for the ticket rushes ...", flush=True)
+            seeded = run_async(ctx, "seed_rush()", what="seeding the ticket rush")
+            for rush in RUSHES:
+                type_id = seeded["types"][rush.kind]
+                ctx.rushes[rush.kind] = run_rush(rush, ctx, bases[PODIUM.name], seeded["slug"], type_id)
         print(f"auto-assigning {JUDGES_PER_PROJECT} judges to every project of the field ...", flush=True)
         assignment = run_async(ctx, f"time_assignment({judging['assignment_round']})", what="the auto-assignment")
         ctx.judging["auto-assignment"] = assignment
@@ -1463,6 +1911,8 @@ def _run(args: argparse.Namespace, wrk: str, workdir: Path) -> int:
     compare_pages(ctx.pages, out)
     ratio, passed = report(results, ratios)
     targets = judging_targets(results, failed, assignment)
+    targets.extend(impact_targets(results, ctx.timings.get("impact field")))
+    targets.extend(rush_targets(ctx.rushes))
     ranked = ctx.judging.get("ranking")
     if ranked is not None:
         targets.append(

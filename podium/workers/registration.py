@@ -1,10 +1,11 @@
-"""Thin jobs over the registration services: Stripe events, lapsed holds, refunds, waitlist offers."""
+"""Thin jobs over the registration services: Stripe events, lapsed holds, refunds, waitlist offers, and the
+erasure of visa requests' passport numbers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from podium.platform.registration.services import checkout, events, orders, waitlist
+from podium.platform.registration.services import checkout, events, orders, visas, waitlist
 
 
 async def handle_stripe_event(ctx: dict[str, Any], *, event_id: str) -> str:
@@ -26,3 +27,8 @@ async def refund_order(ctx: dict[str, Any], *, order_id: int) -> str:
 
 async def offer_waitlist(ctx: dict[str, Any], *, ticket_type_id: int) -> int:
     return await waitlist.offer_available(ticket_type_id=ticket_type_id, settings=ctx["settings"])
+
+
+async def erase_passport_numbers(ctx: dict[str, Any]) -> int:
+    """Daily: passport numbers of summits that ended more than VISA_ERASE_DAYS ago (idempotent)."""
+    return await visas.erase_due(settings=ctx["settings"])

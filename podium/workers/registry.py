@@ -21,6 +21,7 @@ from podium.workers.judging import compute_ranking, detect_conflicts, refill_dec
 from podium.workers.maintenance import purge_expired_sessions
 from podium.workers.notifications import release_stale_notifications, send_notification, send_password_reset
 from podium.workers.registration import (
+    erase_passport_numbers,
     handle_stripe_event,
     offer_waitlist,
     refund_order,
@@ -57,6 +58,7 @@ FUNCTIONS = [
     # Retried by the service (arq.Retry) while Stripe is unreachable.
     func(refund_order, name=JobName.REFUND_ORDER, keep_result=0, max_tries=8),
     func(offer_waitlist, name=JobName.OFFER_WAITLIST, keep_result=0),
+    func(erase_passport_numbers, name=JobName.ERASE_PASSPORT_NUMBERS, keep_result=0),
 ]
 
 CRON_JOBS = [
@@ -79,6 +81,8 @@ CRON_JOBS = [
     # Every minute: holds and waitlist offers that lapsed (and at once when a buyer is refused while lapsed
     # holds still count).
     cron(release_lapsed_holds, name=f"cron:{JobName.RELEASE_LAPSED_HOLDS}", run_at_startup=True),
+    # Daily at 00:40 UTC: visa requests' passport numbers, VISA_ERASE_DAYS after their summit ended.
+    cron(erase_passport_numbers, name=f"cron:{JobName.ERASE_PASSPORT_NUMBERS}", hour={0}, minute={40}),
 ]
 
 JOBS = JobRegistry(functions=FUNCTIONS, cron_jobs=CRON_JOBS)

@@ -62,6 +62,8 @@ async def test_openapi_is_valid_openapi_3(client: httpx.AsyncClient) -> None:
         "/api/v1/projects/{id}/funding-rounds",
         "/api/v1/projects/{id}/funding-rounds/{round_id}",
         "/api/v1/summits/{slug}/fx-rates",
+        "/api/v1/competitions/{id}/impact",
+        "/api/v1/summits/{slug}/impact",
     }
     assert set(spec["paths"]["/api/v1/projects/{id}"]) == {"get", "patch"}
     assert set(spec["paths"]["/api/v1/summits/{slug}/ticket-types"]) == {"get", "post"}

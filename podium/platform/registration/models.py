@@ -1,4 +1,4 @@
-"""Registration: ticket types, vouchers, orders, tickets, the waitlist and the Stripe events received.
+"""Registration: ticket types, vouchers, orders, tickets, the waitlist, visa letter requests and Stripe events.
 
 Seats are counted on the ticket type (sold, held, reserved) and only ever moved by conditional UPDATEs tied to
 a conditional change of the order's seat_state, so a seat is counted once whatever runs twice or concurrently.
@@ -49,6 +49,12 @@ class TicketStatus(StrEnum):
     PENDING = "pending"
     ISSUED = "issued"
     VOID = "void"
+
+
+class VisaStatus(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class WaitlistStatus(StrEnum):
@@ -281,6 +287,58 @@ class WaitlistEntry(Model):
         indexes = (("ticket_type_id", "status", "joined_at"), ("status", "offer_expires_at"))
         # One waiting or offered entry per address and type: a partial unique index made by migration 0002
         # (Tortoise cannot declare a partial index that SQLite also gets).
+
+
+class VisaRequest(Model):
+    """An attendee's request for a visa invitation letter, one per ticket, and the organizer's decision.
+
+    The passport number is kept only as a Fernet token (registration.passports) and emptied when it is erased,
+    VISA_ERASE_DAYS after the summit. The letter is made on demand while the number exists."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.OneToOneRelation[Ticket] = fields.OneToOneField(
+        "registration.Ticket", related_name="visa_request", on_delete=fields.CASCADE
+    )
+    ticket_id: int
+    summit: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "platform.Summit", related_name=False, on_delete=fields.CASCADE
+    )
+    summit_id: int
+    passport_name = fields.CharField(max_length=200)
+    nationality = fields.CharField(max_length=2)
+    passport_number_sealed = fields.TextField(default="")  # a Fernet token, "" once erased
+    date_of_birth = fields.DateField()
+    passport_expires_on = fields.DateField()
+    purpose = fields.TextField(default="")
+    arrives_on = fields.DateField(null=True)
+    departs_on = fields.DateField(null=True)
+    status = fields.CharEnumField(VisaStatus, max_length=16, default=VisaStatus.REQUESTED)
+    note = fields.TextField(default="")  # the organizer's note with the decision, shown to the attendee
+    signatory = fields.CharField(max_length=200, default="")  # who approved, as printed on the letter
+    requested_at = fields.DatetimeField()
+    requested_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    requested_by_id: int | None
+    decided_at = fields.DatetimeField(null=True)
+    decided_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "platform.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    erased_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "registration_visa_request"
+        ordering = ("-requested_at", "-id")
+        indexes = (("summit_id", "status"), ("summit_id", "erased_at"))
+        constraints = (
+            CheckConstraint(
+                check="erased_at IS NULL OR passport_number_sealed = ''",
+                name="registration_visa_request_erased",
+            ),
+        )
 
 
 class StripeEvent(Model):

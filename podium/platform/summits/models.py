@@ -29,6 +29,8 @@ class Summit(Model):
     ends_on = fields.DateField()
     timezone = fields.CharField(max_length=64, default="Asia/Shanghai")
     currency = fields.CharField(max_length=3, default="CNY")
+    # Editions of one event share a series ("ges"), so that their figures can be compared side by side.
+    series = fields.CharField(max_length=50, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
