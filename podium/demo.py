@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import re
@@ -584,10 +585,31 @@ SLIDE_W, SLIDE_H, MARGIN = 720.0, 405.0, 48.0
 INK, ACCENT, MUTED = (24, 33, 54), (196, 30, 58), (110, 116, 128)
 
 
+def _latin(text: str) -> str:
+    """A deck is set in a built-in PDF font, which has Latin characters only: others are left out."""
+    return text.encode("latin-1", "ignore").decode("latin-1").strip()
+
+
+def _put(pdf: Any, x: float, y: float, text: str) -> None:
+    pdf.text(x, y, _latin(text))
+
+
 def _deck_pdf(deck: DemoDeck) -> bytes:
     """Four slides: title and track; problem and solution; the team; traction and the ask.
     Only fixed-position lines, wrapped here: fpdf2's multi_cell would make each deck five times slower."""
     from fpdf import FPDF  # imported here: only seeding needs it
+
+    deck = dataclasses.replace(
+        deck,
+        title=_latin(deck.title) or "Pitch deck",
+        competition=_latin(deck.competition),
+        track=_latin(deck.track),
+        team=tuple((_latin(name) or "Founder", _latin(role)) for name, role in deck.team),
+        customers=_latin(deck.customers),
+        pain=_latin(deck.pain),
+        traction=tuple(_latin(line) for line in deck.traction),
+        ask=_latin(deck.ask),
+    )
 
     pdf = FPDF(orientation="landscape", unit="pt", format=(SLIDE_H, SLIDE_W))
     pdf.set_auto_page_break(False)
@@ -606,13 +628,13 @@ def _deck_pdf(deck: DemoDeck) -> bytes:
         size -= 2
         pdf.set_font_size(size)
     pdf.set_text_color(255, 255, 255)
-    pdf.text(MARGIN, 130, deck.title)
+    _put(pdf, MARGIN, 130, deck.title)
     pdf.set_font("Helvetica", "", 16)
-    pdf.text(MARGIN, 190, deck.track)
+    _put(pdf, MARGIN, 190, deck.track)
     pdf.set_text_color(190, 196, 208)
     pdf.set_font_size(12)
-    pdf.text(MARGIN, 214, f"{deck.competition} - pitch deck")
-    pdf.text(MARGIN, SLIDE_H - MARGIN, f"{deck.website}  |  {deck.country}")
+    _put(pdf, MARGIN, 214, f"{deck.competition} - pitch deck")
+    _put(pdf, MARGIN, SLIDE_H - MARGIN, f"{deck.website}  |  {deck.country}")
 
     _slide(pdf, deck, "Problem and solution")
     y = _paragraph(pdf, 130, "Problem", f"Today {deck.customers} {deck.pain}.")
@@ -629,10 +651,10 @@ def _deck_pdf(deck: DemoDeck) -> bytes:
     for n, (name, role) in enumerate(deck.team):
         pdf.set_font("Helvetica", "B", 16)
         pdf.set_text_color(*INK)
-        pdf.text(MARGIN, y, name)
+        _put(pdf, MARGIN, y, name)
         pdf.set_font("Helvetica", "", 14)
         pdf.set_text_color(*MUTED)
-        pdf.text(MARGIN + 260, y, f"{role}, lead founder" if n == 0 else role)
+        _put(pdf, MARGIN + 260, y, f"{role}, lead founder" if n == 0 else role)
         y += 34
 
     _slide(pdf, deck, "Traction and ask")
@@ -642,7 +664,7 @@ def _deck_pdf(deck: DemoDeck) -> bytes:
     for line in deck.traction:
         pdf.set_fill_color(*ACCENT)
         pdf.rect(MARGIN, y - 9, 6, 6, style="F")
-        pdf.text(MARGIN + 18, y, line)
+        _put(pdf, MARGIN + 18, y, line)
         y += 30
     _paragraph(pdf, y + 16, "The ask", deck.ask)
     return bytes(pdf.output())
@@ -654,10 +676,10 @@ def _slide(pdf: FPDF, deck: DemoDeck, heading: str) -> None:
     pdf.rect(0, 0, SLIDE_W, 8, style="F")
     pdf.set_font("Helvetica", "B", 26)
     pdf.set_text_color(*INK)
-    pdf.text(MARGIN, 84, heading)
+    _put(pdf, MARGIN, 84, heading)
     pdf.set_font("Helvetica", "", 10)
     pdf.set_text_color(*MUTED)
-    pdf.text(MARGIN, SLIDE_H - 24, deck.title)
+    _put(pdf, MARGIN, SLIDE_H - 24, deck.title)
     page = f"{pdf.page_no()} / 4"
     pdf.text(SLIDE_W - MARGIN - pdf.get_string_width(page), SLIDE_H - 24, page)
 
@@ -722,7 +744,18 @@ async def seed(*, settings: Settings, only_if_empty: bool = False) -> bool:
         wrote = await seed_demo_programme(current, settings) or wrote
         wrote = await seed_demo_tickets(current) or wrote
         await _link_side_events(current)
-        wrote = await seed_past_edition(summits["ges-2026"], settings) or wrote
+        if await seed_past_edition(summits["ges-2026"], settings):
+            wrote = True
+            past = await Competition.get(summit_id=summits["ges-2026"].id)
+            past_projects = await Project.filter(competition_id=past.id).order_by("id")
+            await _attach_decks(
+                past,
+                past_projects,
+                await TeamMember.filter(project_id__in=[p.id for p in past_projects]),
+                await Track.filter(competition_id=past.id),
+                settings=settings,
+                now=utcnow(),
+            )
     log.info("demo %s", "seeded" if wrote else "already present")
     return wrote
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from podium.competitions.models import Project, ProjectStatus, Round, RoundStatus
-from podium.competitions.services import financing
+from podium.competitions.financing_models import SurveySchedule
+from podium.competitions.models import Competition, Project, ProjectStatus, Round, RoundStatus
+from podium.competitions.services import financing, surveys
 from podium.judging.impact import services
 from podium.judging.impact.figures import Dashboard
 from podium.judging.models import (
@@ -197,3 +198,15 @@ async def test_judges_are_ranked_by_how_well_their_scores_predicted_the_money(ap
         ("Contrary", pytest.approx(-1.0), 6),
     ]
     assert board.judges[0].too_few is True
+
+
+async def test_the_final_is_the_schedules_date_when_the_organizer_set_one(app: object) -> None:
+    field = await small_field()
+    competition = await Competition.get(id=field.competition.id).select_related("summit")
+    board = await board_of(field)
+    assert board.final_on == await surveys.final_date(competition=competition, schedule=None) == date(2026, 9, 19)
+    schedule = await SurveySchedule.create(competition_id=competition.id, months=[6], final_on=date(2026, 10, 4))
+    board = await board_of(field)
+    assert board.final_on == await surveys.final_date(competition=competition, schedule=schedule)
+    # After October 4: p2 (November 2), p3 (October 10) and p5 (October 5); p1's round of October 1 is before.
+    assert (board.money.financed, board.money.median_days) == (3, 6)

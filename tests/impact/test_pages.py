@@ -98,6 +98,8 @@ async def test_the_organizer_api_holds_every_figure(client: httpx.AsyncClient) -
     assert body["threshold_minor"] == 700_000_000
     assert body["final_on"] == "2026-09-19"
     assert [s["count"] for s in body["funnel"]] == [5, 3, 3, 2, 1, 4, 1]
+    assert body["funnel"][0]["name"] == {"en": "Applied", "zh": "报名"}  # both languages, whoever asks
+    assert body["funnel"][2]["name"] == {"en": "Online review", "zh": "网络评审"}
     assert body["money"]["total_minor"] == 6_090_000_000
     assert body["money"]["at_least_threshold"] == 2  # p1 and p2
     assert body["money_by_award_tier"][0]["name"] == {"en": "Gold", "zh": "金奖"}
@@ -207,6 +209,7 @@ async def test_a_team_lists_its_project_and_takes_it_off_again(
     lead = await User.get(email="lead@ges-2026.example")
     await TeamMember.create(project_id=project.id, user_id=lead.id, email=lead.email, is_lead=True)
     url = f"/projects/{project.id}/impact"
+    assert (await client.post(url, data={"listed": "1"})).status_code == 403  # no CSRF token
     page = await client.get(url)
     assert page.status_code == 200
     assert "Listed: no" in page.text

@@ -27,13 +27,13 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
+from babel.support import LazyProxy
 
 from podium.competitions.models import Division, Eligibility, Round, Track
 from podium.competitions.services.financing import Figures
 from podium.judging.impact import queries, stats
 from podium.judging.models import AwardTier
-from podium.platform.i18n import gettext as _
-from podium.platform.i18n import localized
+from podium.platform.i18n import lazy_gettext, localized, use_locale
 
 # A judge's predictions are only listed with at least this many scored projects behind them.
 MIN_JUDGE_PROJECTS = 5
@@ -75,8 +75,13 @@ def named(key: str, obj: Track | Division | AwardTier | Round) -> Named:
     return Named(key, obj.name_en, obj.name_zh)
 
 
-def label(key: str, text: str) -> Named:
-    return Named(key, text, text)
+def label(key: str, text: LazyProxy) -> Named:
+    """A translated label in both languages, so that kept figures read in either."""
+    names = []
+    for locale in ("en", "zh_Hans"):
+        with use_locale(locale):
+            names.append(str(text))
+    return Named(key, names[0], names[1])
 
 
 @dataclass(frozen=True)
@@ -185,7 +190,7 @@ def _by_division(_track: int | None, division: int | None) -> int | None:
 
 
 def _groups(
-    items: Iterable[Track | Division], prefix: str, present: set[int | None], none_label: str
+    items: Iterable[Track | Division], prefix: str, present: set[int | None], none_label: LazyProxy
 ) -> list[tuple[int | None, Named]]:
     """The tracks (or divisions) in their order, then projects without one if there are any."""
     groups: list[tuple[int | None, Named]] = [(item.id, named(f"{prefix}-{item.id}", item)) for item in items]
@@ -260,12 +265,6 @@ class Funds:
         )
 
 
-def money_row(
-    group: Named, projects: int, rows: list[queries.Raised], selection: Selection, final_on: date | None
-) -> MoneyRow:
-    return Funds.of(rows, selection.window, final_on).row(group, projects, None, selection.threshold)
-
-
 def _round_counts(inputs: Inputs, key: Key) -> dict[int, Counter[int | None]]:
     """Per visible round: projects ranked in it, or those that advanced into it while it is not finalised."""
     ranked: dict[int, Counter[int | None]] = defaultdict(Counter)
@@ -307,21 +306,21 @@ def _stage_counts(inputs: Inputs, key: Key, tier_of: dict[int, int]) -> dict[str
 def _stages(inputs: Inputs, tier_of: dict[int, int]) -> list[Stage]:
     counts = _stage_counts(inputs, _by_track, tier_of)
     stages = [
-        Stage("applied", label("applied", _("Applied")), counts["applied"].total()),
-        Stage("eligible", label("eligible", _("Eligible")), counts["eligible"].total()),
+        Stage("applied", label("applied", lazy_gettext("Applied")), counts["applied"].total()),
+        Stage("eligible", label("eligible", lazy_gettext("Eligible")), counts["eligible"].total()),
     ]
     for found in inputs.rounds:
         key = f"round-{found.id}"
         if key in counts:
             stages.append(Stage(key, named(key, found), counts[key].total()))
     if inputs.awards_visible:
-        stages.append(Stage("awarded", label("awarded", _("Awarded")), counts["awarded"].total()))
+        stages.append(Stage("awarded", label("awarded", lazy_gettext("Awarded")), counts["awarded"].total()))
     if "financed" in counts:
         financed = [r.project_id for r in inputs.raised if r.first_after]
         stages.append(
             Stage(
                 "financed",
-                label("financed", _("Financed after the final")),
+                label("financed", lazy_gettext("Financed after the final")),
                 len(financed),
                 sum(1 for p in financed if p in tier_of) if inputs.awards_visible else None,
             )
@@ -330,7 +329,7 @@ def _stages(inputs: Inputs, tier_of: dict[int, int]) -> list[Stage]:
     stages.append(
         Stage(
             "incorporated",
-            label("incorporated", _("Incorporated locally")),
+            label("incorporated", lazy_gettext("Incorporated locally")),
             len(local),
             sum(1 for p in local if p in tier_of) if inputs.awards_visible else None,
         )
@@ -373,7 +372,9 @@ def _tier_rows(
         for tier in inputs.tiers
     ]
     result.append(
-        funds.row(label("tier-none", _("No award")), applied - len(tier_of), tiers == -1, selection.threshold)
+        funds.row(
+            label("tier-none", lazy_gettext("No award")), applied - len(tier_of), tiers == -1, selection.threshold
+        )
     )
     return result
 
@@ -388,7 +389,7 @@ def _correlations(
     if inputs.ranked_round is None or not inputs.ranks:
         return None, []
     overall = correlation(
-        label("all", _("All ranked projects")),
+        label("all", lazy_gettext("All ranked projects")),
         [rank for _p, rank, _t in inputs.ranks],
         [raised_of.get(p, 0) for p, _rank, _t in inputs.ranks],
     )
@@ -452,8 +453,8 @@ def compute(inputs: Inputs, selection: Selection) -> Dashboard:
     raised_of = {p: amount for p, amount in raised_of.items() if amount > 0}
     present_tracks = {t for t, _d, _e, _n in inputs.applied} | {t for _r, t, _d, _n, _a in inputs.entries}
     present_divisions = {d for _t, d, _e, _n in inputs.applied} | {d for _r, _t, d, _n, _a in inputs.entries}
-    tracks = _groups(inputs.tracks, "track", present_tracks, _("No track"))
-    divisions = _groups(inputs.divisions, "division", present_divisions, _("No division"))
+    tracks = _groups(inputs.tracks, "track", present_tracks, lazy_gettext("No track"))
+    divisions = _groups(inputs.divisions, "division", present_divisions, lazy_gettext("No division"))
     stages = _stages(inputs, tier_of)
     applied = sum(n for _t, _d, _e, n in inputs.applied)
     overall, per_track = _correlations(inputs, raised_of, tracks)
@@ -463,7 +464,7 @@ def compute(inputs: Inputs, selection: Selection) -> Dashboard:
         stages=stages,
         funnel_tracks=_funnel_rows(inputs, _by_track, tracks, stages, tier_of),
         funnel_divisions=_funnel_rows(inputs, _by_division, divisions, stages, tier_of),
-        money=funds.row(label("all", _("All projects")), applied, None, selection.threshold),
+        money=funds.row(label("all", lazy_gettext("All projects")), applied, None, selection.threshold),
         money_tracks=_money_rows(inputs, selection, funds, "track", tracks),
         money_divisions=_money_rows(inputs, selection, funds, "division", divisions),
         money_tiers=_tier_rows(inputs, selection, funds, tier_of, applied) if inputs.awards_visible else [],

@@ -229,27 +229,18 @@ async def scorecard_totals(competition_id: int) -> list[tuple[int, int, float]]:
     return [(int(r[0]), int(r[1]), float(r[2])) for r in await _rows(sql, p)]
 
 
-async def scorecards_digest(competition_id: int) -> tuple[str, ...]:
-    """What scorecard_totals depends on, in one cheap statement: the competition's submitted scorecards (their
-    number, the sum of their versions, which every save bumps, and the latest change), its confirmed conflicts
-    and its criteria. Equal digests mean equal totals."""
-    p = _Params()
-    competition = p(competition_id)
-    submitted = p(AssignmentStatus.SUBMITTED.value)
-    confirmed = p(ConflictStatus.CONFIRMED.value)
-    sql = (
-        "SELECT * FROM (SELECT COUNT(*), SUM(a.version), MAX(a.updated_at) FROM judging_assignment a "  # noqa: S608 - fixed text, values bound as parameters
-        f"JOIN competitions_round r ON r.id = a.round_id WHERE r.competition_id = {competition} "
-        f"AND a.status = {submitted}) AS cards, "
-        "(SELECT COUNT(*), MAX(x.id) FROM judging_conflict x JOIN competitions_project q ON q.id = x.project_id "
-        f"WHERE q.competition_id = {competition} AND x.status = {confirmed}) AS conflicts, "
-        f"(SELECT COUNT(*), MAX(k.id), SUM({_real('k.weight')} + {_real('k.scale_min')} * 3 "
-        f"+ {_real('k.scale_max')} * 7 + CASE WHEN k.counted THEN 11 ELSE 0 END) FROM judging_criterion k "
-        "JOIN judging_rubric b ON b.id = k.rubric_id JOIN competitions_round r ON r.id = b.round_id "
-        f"WHERE r.competition_id = {competition}) AS criteria"
-    )
-    rows = await _rows(sql, p)
-    return tuple(str(value) for value in rows[0]) if rows else ()
+# The parts of the scorecards' digest (see digests). {c}, {s} and {x}: the competition, "submitted" and
+# "confirmed" parameter markers.
+_CARD_PARTS = (
+    "(SELECT COUNT(*), SUM(a.version), MAX(a.updated_at) FROM judging_assignment a "
+    "JOIN competitions_round r ON r.id = a.round_id WHERE r.competition_id = {c} AND a.status = {s}) AS cards",
+    "(SELECT COUNT(*), MAX(x.id) FROM judging_conflict x JOIN competitions_project q ON q.id = x.project_id "
+    "WHERE q.competition_id = {c} AND x.status = {x}) AS conflicts",
+    "(SELECT COUNT(*), MAX(k.id), SUM(CAST(k.weight AS DOUBLE PRECISION) + CAST(k.scale_min AS DOUBLE PRECISION) "
+    "* 3 + CAST(k.scale_max AS DOUBLE PRECISION) * 7 + CASE WHEN k.counted THEN 11 ELSE 0 END) "
+    "FROM judging_criterion k JOIN judging_rubric b ON b.id = k.rubric_id "
+    "JOIN competitions_round r ON r.id = b.round_id WHERE r.competition_id = {c}) AS criteria",
+)
 
 
 # The parts of inputs_digest: one row each, joined side by side. {c} is the competition's parameter marker.
@@ -272,14 +263,21 @@ _DIGEST_PARTS = (
 )
 
 
-async def inputs_digest(competition_id: int) -> tuple[str, ...]:
-    """A digest of every large table a competition's figures read, in one statement: equal digests, equal
-    figures. It sees every write Podium makes: rows added or deleted (counts, highest ids), rows changed
-    (timestamps that every change sets), and the project columns that bulk actions change without a
-    timestamp (a checksum of track, division, state and eligibility, weighted by id). The scorecards have
-    their own digest (scorecards_digest)."""
+async def digests(competition_id: int, *, with_cards: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Digests of the large tables a competition's figures read, in one statement: equal digests, equal figures.
+    They see every write Podium makes: rows added or deleted (counts, highest ids), rows changed (timestamps
+    that every change sets), and the project columns that bulk actions change without a timestamp (a checksum
+    of track, division, state and eligibility, weighted by id). The second digest, of the scorecards (their
+    number, the sum of their versions, which every save bumps, the latest change, the confirmed conflicts and
+    the criteria), decides alone whether the judges' totals must be read again; empty without with_cards."""
     p = _Params()
-    marker = p(competition_id)
-    sql = "SELECT * FROM " + ", ".join(part.format(c=marker) for part in _DIGEST_PARTS)  # noqa: S608 - fixed text
+    markers = {"c": p(competition_id)}
+    parts = list(_DIGEST_PARTS)
+    if with_cards:
+        markers.update(s=p(AssignmentStatus.SUBMITTED.value), x=p(ConflictStatus.CONFIRMED.value))
+        parts += _CARD_PARTS
+    sql = "SELECT * FROM " + ", ".join(part.format(**markers) for part in parts)  # noqa: S608 - fixed text
     rows = await _rows(sql, p)
-    return tuple(str(value) for value in rows[0]) if rows else ()
+    values = tuple(str(value) for value in rows[0]) if rows else ()
+    split = len(values) - (9 if with_cards else 0)
+    return values[:split], values[split:]

@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from podium.competitions.financing import money
 from podium.competitions.financing_models import SurveySchedule
 from podium.competitions.models import Competition, Division, Project, Round, RoundStatus, TeamMember, Track
-from podium.competitions.services import competitions, surveys
+from podium.competitions.services import competitions
 from podium.competitions.services.financing import Figures, raised_by_project
 from podium.competitions.services.projects import get_project, is_member
 from podium.judging.impact import queries
@@ -41,8 +41,8 @@ from podium.judging.models import Award, AwardTier
 from podium.platform import audit
 from podium.platform.auth import Actor
 from podium.platform.errors import InvalidInput
-from podium.platform.i18n import get_locale, utcnow
 from podium.platform.i18n import gettext as _
+from podium.platform.i18n import utcnow, zone
 from podium.platform.permissions import can_manage_summit, ensure
 from podium.platform.summits import services as summits
 from podium.platform.summits.models import Summit
@@ -108,7 +108,7 @@ class Frame:
         )
 
 
-async def load_frame(competition: Competition, *, public: bool) -> Frame:
+async def load_frame(competition: Competition, summit: Summit, *, public: bool) -> Frame:
     rounds = list(await Round.filter(competition_id=competition.id).order_by("position"))
     schedule = await SurveySchedule.get_or_none(competition_id=competition.id)
     return Frame(
@@ -117,10 +117,20 @@ async def load_frame(competition: Competition, *, public: bool) -> Frame:
         rounds=rounds,
         visible=[r for r in rounds if not public or r.status == RoundStatus.PUBLISHED],
         tiers=list(await AwardTier.filter(competition_id=competition.id).order_by("position", "id")),
-        final_on=await surveys.final_date(competition=competition, schedule=schedule),
+        final_on=_final_on(summit, schedule, rounds),
         # The public sees awards once the final round is published.
         awards_visible=not public or (bool(rounds) and rounds[-1].status == RoundStatus.PUBLISHED),
     )
+
+
+def _final_on(summit: Summit, schedule: SurveySchedule | None, rounds: list[Round]) -> date | None:
+    """The final's date as services.surveys.final_date decides it (the organizer's date, else the day the last
+    round's judging closes in the summit's time zone), from the rounds already loaded."""
+    if schedule is not None and schedule.final_on is not None:
+        return schedule.final_on
+    if not rounds or rounds[-1].judging_close_at is None:
+        return None
+    return rounds[-1].judging_close_at.astimezone(zone(summit.timezone)).date()
 
 
 async def load_inputs(
@@ -212,7 +222,7 @@ async def organizer_dashboard(
 
 # Computed figures by competition and what was asked, kept per process with the fingerprint of everything they
 # were computed from: the frame's rows and a digest of the large tables (one statement, see
-# queries.inputs_digest). A page whose fingerprint matches is served without computing again; any change that
+# queries.digests). A page whose fingerprint matches is served without computing again; any change that
 # goes through Podium changes the fingerprint. FIGURES_TTL bounds how long a change made behind Podium's back
 # (a hand-written UPDATE that touches no timestamp) could go unseen.
 FIGURES_TTL = 300.0
@@ -234,11 +244,11 @@ async def _report(
     judges: bool,
     every_judge: bool = True,
 ) -> Report:
-    frame = await load_frame(competition, public=public)
+    frame = await load_frame(competition, summit, public=public)
     with_cards = judges and not public
-    cards = await queries.scorecards_digest(competition.id) if with_cards else ()
-    fingerprint = (frame.fingerprint(), await queries.inputs_digest(competition.id), cards)
-    key = (competition.id, summit.currency, public, with_cards, selection, get_locale())
+    tables, cards = await queries.digests(competition.id, with_cards=with_cards)
+    fingerprint = (frame.fingerprint(), tables, cards)
+    key = (competition.id, summit.currency, public, with_cards, selection)
     kept = _FIGURES.get(key)
     if kept is not None and kept[1] == fingerprint and monotonic() - kept[0] < FIGURES_TTL:
         _FIGURES.move_to_end(key)

@@ -548,7 +548,9 @@ def editions_tables(found: Editions) -> list[Table]:
             _("Total raised per edition"),
             [
                 charts.Bar(
-                    edition_name(r), float(r.dashboard.money.total), compact_money(r.dashboard.money.total, currency)
+                    localized(r.competition, "name"),
+                    float(r.dashboard.money.total),
+                    compact_money(r.dashboard.money.total, currency),
                 )
                 for r in found.reports
             ],
